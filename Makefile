@@ -61,6 +61,7 @@ sync-check: venv
 	  echo "nbdev_export / nbdev_clean changed these files: run both and commit the result"; \
 	  diff <(echo "$$before") <(echo "$$after") || true; exit 1; \
 	else echo "notebooks and library in sync"; fi
+	@$(PY) bench/report.py --check
 
 test: setup data sync-check
 	$(VENV)/bin/pytest -q

@@ -1,0 +1,89 @@
+"""Write the README's benchmark tables from bench/results_*.json (run by hand after a benchmark).
+
+    python bench/report.py            # rewrites the blocks between <!-- bench:NAME --> markers in README.md
+    python bench/report.py --check    # exits 1 if README.md is not what the JSON files give
+
+No figure in those tables is typed by hand: each comes from a results file written by a benchmark run.
+"""
+import argparse, json, re, sys
+from pathlib import Path
+
+HERE = Path(__file__).parent
+README = HERE.parent / 'README.md'
+FONTS = {'fluidr3': 'FluidR3_GM.sf2', 'musescore': 'MuseScore_General_Lite.sf3', 'timgm6mb': 'TimGM6mb.sf2',
+         'mellowgrand': 'FluidR3Mono_GM.sf3 (Mellow Grand)', 'fluidr3-honkytonk': 'FluidR3_GM.sf2 (honky-tonk)'}
+
+
+def load(name): return json.loads((HERE / name).read_text())
+
+
+def dataset_build() -> str:
+    rows = [load(f) for f in ('results_dataset_build.json', 'results_dataset_build_musescore.json')
+            if (HERE / f).exists()]
+    out = ['| font | pieces (music) | FluidSynth alone | FluidSynth, its defaults | build | ratio | '
+           'render + CQT + cache | ratio | ratios against FluidSynth\'s defaults | peak RSS (all / a quarter) |',
+           '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |']
+    for r in rows:
+        d = r['raw_default_x_realtime']
+        out.append(f"| {FONTS.get(r['font'], r['font'])} | {r['pieces']} ({r['audio_seconds'] / 3600:.1f} h) "
+                   f"| {r['raw_x_realtime']:.0f}x | {d:.0f}x | {r['build_x_realtime']:.0f}x | {r['ratio']:.2f} "
+                   f"| {r['audio_only_x_realtime']:.0f}x | {r['audio_only_ratio']:.2f} "
+                   f"| {r['build_x_realtime'] / d:.2f} / {r['audio_only_x_realtime'] / d:.2f} "
+                   f"| {r['peak_rss_mib']:.0f} / {r['peak_rss_quarter_mib']:.0f} MiB |")
+    cache = ', '.join(f"{r['cache_mib_per_audio_hour']:.0f} MiB ({r['font']})" for r in rows)
+    text = '\n'.join(out) + f'\n\nCache written per hour of audio and soundfont, rolls and beat times included: {cache}.'
+    if (HERE / 'results_full_corpus.json').exists():
+        f = load('results_full_corpus.json')
+        text += (f"\n\nWhole corpus, one soundfont ({FONTS.get(f['font'], f['font'])}), no transposition "
+                 f"(`python bench/full_corpus_cache.py`): {f['pieces']} pieces, {f['audio_hours']:.1f} h of audio, "
+                 f"{len(f['failed'])} failed, built in {f['wall_s'] / 60:.1f} min on {f['jobs']} workers "
+                 f"({f['x_realtime']:.0f}x realtime); CQTs {f['cqt_gib']:.2f} GiB, rolls {f['roll_gib']:.2f} GiB, "
+                 f"beat times {f['beats_mib']:.1f} MiB; a second run built {f['second_run_built']} files "
+                 f"in {f['second_run_s']:.1f} s.")
+    return text
+
+
+def train_speed() -> str:
+    r = load('results_train_speed.json')
+    out = [f"Batch {r['batch']}, {r['threads']} threads; pairs per second.", '',
+           '| window | full step (cache → loss → Adam) | model only (batch in memory) | full / model-only '
+           '| with the study\'s loop loss | vectorised / loop |', '| --- | --- | --- | --- | --- | --- |']
+    for k, label in (('w1', '1 beat'), ('w4', '4 beats')):
+        w = r[k]
+        out.append(f"| {label} | {w['full_pairs_s']:.0f} | {w['model_only_pairs_s']:.0f} | {w['full_over_model_only']:.2f} "
+                   f"| {w['loop_loss_pairs_s']:.0f} | {w['vectorised_over_loop']:.2f}x |")
+    return '\n'.join(out)
+
+
+def faiss_latency() -> str:
+    out = ['| candidates | dense torch | faiss exact | faiss HNSW | HNSW recall@10 |', '| --- | --- | --- | --- | --- |']
+    for r in load('results_faiss.json'):
+        dense = '—' if r['dense_ms'] is None else f"{r['dense_ms']:.2f}"
+        out.append(f"| {r['n']:,} | {dense} | {r['exact_ms']:.2f} | {r['hnsw_ms']:.2f} | {r['hnsw_recall_at_k']:.2f} |")
+    return '\n'.join(out)
+
+
+BLOCKS = {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency}
+
+
+def render(text: str) -> str:
+    for name, fn in BLOCKS.items():
+        pat = re.compile(rf'(<!-- bench:{name} -->)\n(?:.*?\n)?(<!-- /bench:{name} -->)', re.S)
+        if not pat.search(text): sys.exit(f"README.md has no <!-- bench:{name} --> ... <!-- /bench:{name} --> block")
+        text = pat.sub(lambda m: f'{m.group(1)}\n{fn()}\n{m.group(2)}', text)
+    return text
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--check', action='store_true', help='fail if README.md differs from the results')
+    a = ap.parse_args()
+    old = README.read_text(); new = render(old)
+    if a.check:
+        if new != old: sys.exit("README.md's benchmark tables differ from bench/results_*.json: run python bench/report.py")
+        print('README benchmark tables match bench/results_*.json'); return
+    README.write_text(new); print('README.md benchmark tables written from bench/results_*.json')
+
+
+if __name__ == '__main__':
+    main()
