@@ -2,7 +2,7 @@
 
 Over a subset of the corpus, in one run and side by side:
   raw     FluidSynth alone on the original MIDI files: the pipeline's command line, same soundfont,
-          same worker count (and, for reference, FluidSynth's defaults, as midi2audio runs it)
+          same worker count (and, for reference, with FluidSynth's default sample loading, as midi2audio runs it)
   build   the mmembed pipeline, from an empty cache: MIDI rewrite + render + CQT + float16 cache write,
           plus the piano roll and beat times of each piece
   audio   the same build with the rolls and beat times already cached: render + CQT + cache alone,
@@ -22,16 +22,14 @@ from pathlib import Path
 import psutil
 
 from mmembed.core import get_soundfont
-from mmembed.dataset import load_corpus, build_cache, read_midi, fluidsynth_command, FLUIDSYNTH_OPTIONS
+from mmembed.dataset import load_corpus, build_cache, read_midi, fluidsynth_command, FLUIDSYNTH_OPTIONS, \
+    FLUIDSYNTH_STATIC_OPTIONS
 
 
 def raw_render(args):
     midi, font, out, options = args
     subprocess.run(fluidsynth_command(font, midi, out, options=options), check=True, capture_output=True)
 
-
-# what midi2audio runs: FluidSynth's defaults, without dynamic sample loading
-DEFAULT_OPTIONS = tuple(o for o in FLUIDSYNTH_OPTIONS if o not in ('-o', 'synth.dynamic-sample-loading=1'))
 
 
 class PeakRSS:
@@ -75,7 +73,7 @@ def main():
             return audio_s / (time.perf_counter() - t)
     raw, raw_default, built, audio_only = [], [], [], []
     for r in range(a.repeats):   # interleaved, so all three see the same machine load; nothing else runs meanwhile
-        raw.append(raw_rate(FLUIDSYNTH_OPTIONS)); raw_default.append(raw_rate(DEFAULT_OPTIONS))
+        raw.append(raw_rate(FLUIDSYNTH_OPTIONS)); raw_default.append(raw_rate(FLUIDSYNTH_STATIC_OPTIONS))
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
             rep = build_cache(pieces, [a.font], [0], n_jobs=a.jobs, root=d, progress=False)

@@ -17,12 +17,13 @@ from .core import *
 from .data import resolve_case, file_sha256
 
 # %% auto #0
-__all__ = ['SPLITS', 'FLUIDSYNTH_OPTIONS', 'LOG_GAMMA', 'CACHE_VERSION', 'Piece', 'load_corpus', 'split_pieces', 'check_disjoint',
-           'BadMidiError', 'read_midi', 'synthetic_midi', 'beat_times', 'piano_roll', 'RewrittenMidi', 'rewrite_midi',
-           'fluidsynth_command', 'render_audio', 'numpy_fft', 'cqt', 'cqt_key', 'roll_key', 'piece_sha', 'cqt_path',
-           'roll_path', 'beats_path', 'save_atomic', 'load_cached', 'BuildReport', 'build_cache', 'beats_to_seconds',
-           'slice_roll', 'slice_cqt', 'alignment_contrast', 'Snippet', 'SnippetIndex', 'random_pairs', 'plot_alignment',
-           'save_figure', 'select_pieces', 'split_variants', 'build_splits']
+__all__ = ['SPLITS', 'FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'LOG_GAMMA', 'CACHE_VERSION', 'Piece', 'load_corpus',
+           'split_pieces', 'check_disjoint', 'BadMidiError', 'read_midi', 'synthetic_midi', 'beat_times', 'piano_roll',
+           'RewrittenMidi', 'rewrite_midi', 'fluidsynth_command', 'render_audio', 'numpy_fft', 'cqt', 'cqt_key',
+           'roll_key', 'piece_sha', 'cqt_path', 'roll_path', 'beats_path', 'save_atomic', 'load_cached', 'BuildReport',
+           'build_cache', 'beats_to_seconds', 'slice_roll', 'slice_cqt', 'alignment_contrast', 'Snippet',
+           'SnippetIndex', 'random_pairs', 'plot_alignment', 'save_figure', 'select_pieces', 'split_variants',
+           'build_splits']
 
 # %% ../nbs/01_dataset.ipynb #d7f43772
 @dataclass(frozen=True)
@@ -181,10 +182,9 @@ _SYSTEM_BYTES = {0xF1: 1, 0xF2: 2, 0xF3: 1, 0xF6: 0, 0xF8: 0, 0xFA: 0, 0xFB: 0, 
 
 @dataclass
 class RewrittenMidi:
-    "A MIDI file rewritten for rendering: its bytes, its length in seconds and the channels that play notes."
+    "A MIDI file rewritten for rendering: its bytes and its length in seconds."
     data: bytes
     seconds: float
-    channels: tuple
     def to_mido(self) -> mido.MidiFile: return mido.MidiFile(file=io.BytesIO(self.data))
 
 def _vlq(b, i):
@@ -200,7 +200,7 @@ def rewrite_midi(path, soundfont: Soundfont, transpose: int = 0) -> RewrittenMid
     except OSError as e: raise BadMidiError(f"{path}: cannot be read ({e})") from None
     bad = lambda why: BadMidiError(f"{path}: not a readable MIDI file ({why})")
     if len(b) < 14 or b[:4] != b'MThd': raise bad('no MThd header')
-    ntracks, division = struct.unpack('>HH', b[10:14])
+    division = struct.unpack('>H', b[12:14])[0]
     if division & 0x8000: raise bad('SMPTE time division is not supported')
     pos, first, tempi, end_tick, channels = 8 + struct.unpack('>I', b[4:8])[0], None, [], 0, set()
     bank, program = soundfont.bank, soundfont.program
@@ -248,11 +248,12 @@ def rewrite_midi(path, soundfont: Soundfont, transpose: int = 0) -> RewrittenMid
     for tick, t in sorted(tempi, key=lambda x: x[0]):
         if tick >= end_tick: break
         secs += (tick - last) * tempo; last, tempo = tick, t
-    return RewrittenMidi(bytes(b), (secs + (end_tick - last) * tempo) / (1e6 * division), tuple(sorted(channels)))
+    return RewrittenMidi(bytes(b), (secs + (end_tick - last) * tempo) / (1e6 * division))
 
 # Loading only the samples that the piece's presets use gives bit-identical audio (tested below) and
 # saves FluidSynth from reading or decompressing the whole font for every piece.
-FLUIDSYNTH_OPTIONS = ('-ni', '-q', '-g', '0.5', '-o', 'synth.dynamic-sample-loading=1')
+FLUIDSYNTH_STATIC_OPTIONS = ('-ni', '-q', '-g', '0.5')     # FluidSynth's own sample loading: the whole font
+FLUIDSYNTH_OPTIONS = FLUIDSYNTH_STATIC_OPTIONS + ('-o', 'synth.dynamic-sample-loading=1')
 
 def fluidsynth_command(font, midi, wav, sr: int = SAMPLE_RATE, options=FLUIDSYNTH_OPTIONS) -> list[str]:
     "The FluidSynth command line that renders `midi` with `font` to the WAV file `wav`."
@@ -391,8 +392,9 @@ def build_cache(pieces, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), veloci
     if not pieces: raise ValueError("Nothing to build: the piece list is empty.")
     root = Path(root or cache_dir())
     for sf in soundfonts: get_soundfont(sf).path()          # fail early, naming the missing font
-    if soundfonts: fluidsynth_binary()
-    if soundfonts: import librosa.core.constantq   # 1.5 s of imports, paid here once, not in every worker (fork)
+    if soundfonts:
+        fluidsynth_binary()
+        import librosa.core.constantq   # 1.5 s of imports, paid here once, not in every worker (fork)
     rep, t0 = BuildReport(), time.time()
     # longest pieces first (file size stands for length), so that no worker is left with a long one at the end
     by_size = sorted(pieces, key=lambda p: -p.path.stat().st_size)
