@@ -10,8 +10,6 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 TORCH_VERSION := 2.13.0
 SYS_PACKAGES := fluidsynth fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont fluidr3mono-gm-soundfont
-# The reproduce chain, in order; notebooks not written yet are skipped.
-CHAIN := 01_dataset 04a_train 05_evaluate 06_vae 07_transcribe
 
 .PHONY: help setup sysdeps venv data sync-check test reproduce clean
 
@@ -66,16 +64,11 @@ sync-check: venv
 test: setup data sync-check
 	$(VENV)/bin/pytest -q
 
+# The chain of parameterised notebooks (tools/reproduce.py lists it): the profile is checked first, each notebook
+# gets its own parameters, output streams as it runs; executed copies go to runs/$(PROFILE)/.
 reproduce: setup data
-	@test -f params/$(PROFILE).yaml || { echo "no profile params/$(PROFILE).yaml"; exit 1; }
-	@mkdir -p runs/$(PROFILE)
-	@ran=0; for nb in $(CHAIN); do \
-	  if [ -f nbs/$$nb.ipynb ]; then \
-	    echo "== $$nb ($(PROFILE))"; ran=1; \
-	    $(VENV)/bin/papermill nbs/$$nb.ipynb runs/$(PROFILE)/$$nb.ipynb -f params/$(PROFILE).yaml --cwd nbs --log-level WARNING; \
-	  fi; done; \
-	[ $$ran = 1 ] || echo "no notebook of the chain ($(CHAIN)) exists yet"; \
-	echo "executed notebooks: runs/$(PROFILE)/   figures and tables: figures/"
+	@test -f params/$(PROFILE).yaml || { echo "no profile params/$(PROFILE).yaml; profiles: $$(ls params | sed 's/.yaml//' | tr '\n' ' ')"; exit 1; }
+	$(PY) tools/reproduce.py --profile $(PROFILE)
 
 clean:
 	rm -rf runs/ _proc/ _docs/ .pytest_cache

@@ -22,8 +22,10 @@ from pathlib import Path
 import psutil
 
 from mmembed.core import get_soundfont
-from mmembed.dataset import load_corpus, build_cache, read_midi, fluidsynth_command, FLUIDSYNTH_OPTIONS, \
-    FLUIDSYNTH_STATIC_OPTIONS
+from mmembed.corpus import load_corpus
+from mmembed.midi import read_midi
+from mmembed.audio import fluidsynth_command, FLUIDSYNTH_OPTIONS, FLUIDSYNTH_STATIC_OPTIONS
+from mmembed.cache import build_cache
 
 
 def raw_render(args):
@@ -76,14 +78,14 @@ def main():
         raw.append(raw_rate(FLUIDSYNTH_OPTIONS)); raw_default.append(raw_rate(FLUIDSYNTH_STATIC_OPTIONS))
         with tempfile.TemporaryDirectory() as d:
             t = time.perf_counter()
-            rep = build_cache(pieces, [a.font], [0], n_jobs=a.jobs, root=d, progress=False)
+            rep = build_cache(pieces, soundfonts=[a.font], n_jobs=a.jobs, cache_root=d, progress=False)
             built.append(audio_s / (time.perf_counter() - t))
             size = sum(f.stat().st_size for f in Path(d).rglob('*.npy'))
         assert not rep.failed, rep.failed
         with tempfile.TemporaryDirectory() as d:   # render + CQT + cache alone: rolls and beat times built first, untimed
-            build_cache(pieces, [], n_jobs=a.jobs, root=d, progress=False)
+            build_cache(pieces, soundfonts=[], n_jobs=a.jobs, cache_root=d, progress=False)
             t = time.perf_counter()
-            rep = build_cache(pieces, [a.font], [0], n_jobs=a.jobs, root=d, progress=False)
+            rep = build_cache(pieces, soundfonts=[a.font], n_jobs=a.jobs, cache_root=d, progress=False)
             audio_only.append(audio_s / (time.perf_counter() - t))
         assert rep.built == len(pieces) and rep.cached == len(pieces), rep
         print(f"  repeat {r}: raw {raw[-1]:.0f}x realtime (FluidSynth's defaults {raw_default[-1]:.0f}x); build {built[-1]:.0f}x (ratio {built[-1] / raw[-1]:.2f}); "
@@ -92,7 +94,7 @@ def main():
     peaks = []
     for subset in (pieces, pieces[:max(1, len(pieces) // 4)]):
         with tempfile.TemporaryDirectory() as d, PeakRSS() as mem:
-            build_cache(subset, [a.font], [0], n_jobs=a.jobs, root=d, progress=False)
+            build_cache(subset, soundfonts=[a.font], n_jobs=a.jobs, cache_root=d, progress=False)
         peaks.append(mem.peak)
     print(f"  peak RSS {peaks[0] / 2**20:.0f} MiB ({len(pieces)} pieces), {peaks[1] / 2**20:.0f} MiB (a quarter of them)")
     res = dict(pieces=len(pieces), librosa_import_s=import_s, audio_seconds=audio_s, font=a.font, jobs=a.jobs,

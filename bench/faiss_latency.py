@@ -13,7 +13,7 @@ import numpy as np
 import torch
 
 from mmembed.core import EMBED_DIM
-from mmembed.evaluate import EmbeddingIndex
+from mmembed.retrieval import EmbeddingIndex
 from mmembed.loss import similarity
 
 

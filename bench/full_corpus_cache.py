@@ -10,7 +10,8 @@ import argparse, json, time
 from pathlib import Path
 
 from mmembed.core import cache_dir
-from mmembed.dataset import load_corpus, build_cache, cqt_path, roll_key
+from mmembed.corpus import load_corpus
+from mmembed.cache import build_cache, cqt_path, roll_key
 
 
 def size(folder: Path) -> int: return sum(f.stat().st_size for f in folder.rglob('*.npy'))
@@ -25,8 +26,8 @@ def main():
     a = ap.parse_args()
     root = Path(a.root) if a.root else cache_dir()
     pieces = load_corpus()
-    t = time.perf_counter(); rep = build_cache(pieces, [a.font], [0], n_jobs=a.jobs, root=root); wall = time.perf_counter() - t
-    t = time.perf_counter(); again = build_cache(pieces, [a.font], [0], n_jobs=a.jobs, root=root, progress=False)
+    t = time.perf_counter(); rep = build_cache(pieces, soundfonts=[a.font], n_jobs=a.jobs, cache_root=root); wall = time.perf_counter() - t
+    t = time.perf_counter(); again = build_cache(pieces, soundfonts=[a.font], n_jobs=a.jobs, cache_root=root, progress=False)
     again_s = time.perf_counter() - t
     cqts = cqt_path(pieces[0], a.font, 0, root).parent
     res = dict(font=a.font, jobs=a.jobs, pieces=len(pieces), built=rep.built, cached=rep.cached, failed=rep.failed,

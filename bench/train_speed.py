@@ -13,8 +13,11 @@ from pathlib import Path
 
 import torch
 
-from mmembed.core import Config, seed_everything
-from mmembed.dataset import select_pieces, build_cache, SnippetIndex, split_variants
+from mmembed.core import seed_everything
+from mmembed.config import Config
+from mmembed.corpus import select_pieces, split_variants
+from mmembed.cache import build_cache
+from mmembed.snippets import SnippetIndex
 from mmembed.batching import make_loader
 from mmembed.models import JointModel, to_channels_last
 from mmembed.loss import hinge_rank_loss, hinge_rank_loss_loop
@@ -46,7 +49,7 @@ def main():
     cfg = Config.from_dict({'composers': ['Mozart'], 'max_pieces': a.pieces, 'soundfonts': ['fluidr3', 'timgm6mb']})
     pieces = select_pieces(cfg.data)['train']
     fonts, trans = split_variants(cfg.data, 'train')
-    build_cache(pieces, fonts, trans, progress=False)
+    build_cache(pieces, soundfonts=fonts, transpositions=trans, progress=False)
     res = {'threads': torch.get_num_threads(), 'batch': a.batch, 'workers': a.workers}
     for w in (1, 4):
         seed_everything(0)

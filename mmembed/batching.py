@@ -10,7 +10,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import *
-from .dataset import SnippetIndex
+from .config import *
+from .snippets import SnippetIndex
 
 # %% auto #0
 __all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']

@@ -4,8 +4,9 @@
 
 # %% ../nbs/00_core.ipynb #e1735a5b
 from __future__ import annotations
-import os, random, shutil, warnings
-from dataclasses import dataclass, field, asdict
+import hashlib, os, random, shutil, subprocess
+from functools import lru_cache
+from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 
@@ -14,8 +15,8 @@ __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER
            'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SOUNDFONTS',
            'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES', 'cqt_frequencies', 'midi_to_cqt_bin',
            'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'runs_dir',
-           'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'DataConfig', 'ModelConfig',
-           'TrainConfig', 'Config', 'seed_everything', 'get_device']
+           'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'save_figure', 'random_pairs',
+           'seed_everything', 'get_device']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
@@ -125,6 +126,30 @@ class Soundfont:
                else "put it in one of those folders")
         raise SetupError(f"Soundfont {self.file} not found in {[str(d) for d in soundfont_dirs()]}: {fix}, "
                          f"or add its folder to MMEMBED_SOUNDFONTS.")
+    def check(self) -> Path:
+        """The font file's path after checking that it is a whole SoundFont: a RIFF 'sfbk' header whose declared size
+        is the file's. FluidSynth itself exits 0 on a broken font and plays its default font instead."""
+        p = self.path(); size = p.stat().st_size
+        with open(p, 'rb') as f: head = f.read(12)
+        if size == 0: why = 'the file is empty'
+        elif len(head) < 12 or head[:4] != b'RIFF' or head[8:12] != b'sfbk': why = 'no RIFF sfbk header: not a SoundFont'
+        elif int.from_bytes(head[4:8], 'little') + 8 != size:
+            why = f'truncated or padded: its header declares {int.from_bytes(head[4:8], "little") + 8} bytes, the file has {size}'
+        else: return p
+        fix = f"reinstall it (`apt-get install --reinstall {self.package}`)" if self.package else "replace the file"
+        raise SetupError(f"Soundfont {p} is broken ({why}): {fix}.")
+    def identity(self) -> str:
+        "Size and hash of the font file's first and last MiB: changes whenever the file does (part of the cache key)."
+        p = self.path(); st = p.stat()
+        return _font_identity(str(p), st.st_size, st.st_mtime_ns)
+
+@lru_cache(maxsize=64)
+def _font_identity(path: str, size: int, mtime_ns: int) -> str:
+    h = hashlib.sha1(str(size).encode())
+    with open(path, 'rb') as f:
+        h.update(f.read(1 << 20))
+        if size > 1 << 20: f.seek(max(size - (1 << 20), 1 << 20)); h.update(f.read())
+    return f"{size:x}{h.hexdigest()[:8]}"
 
 # %% ../nbs/00_core.ipynb #8cc717a9
 SOUNDFONTS = {
@@ -145,86 +170,57 @@ def get_soundfont(name) -> Soundfont:
     return SOUNDFONTS[name]
 
 def fluidsynth_binary() -> str:
-    "Path of the `fluidsynth` executable, or a `SetupError` saying how to install it."
-    exe = shutil.which(os.environ.get('MMEMBED_FLUIDSYNTH', 'fluidsynth'))
+    "Path of a working `fluidsynth` executable (`$MMEMBED_FLUIDSYNTH` or PATH), or a `SetupError` saying how to fix it."
+    env = os.environ.get('MMEMBED_FLUIDSYNTH')
+    exe = shutil.which(env or 'fluidsynth')
     if exe is None:
-        raise SetupError("The `fluidsynth` binary is not on PATH: install it with "
-                         "`apt-get install --no-install-recommends fluidsynth` (or set MMEMBED_FLUIDSYNTH).")
-    return exe
+        where = f"MMEMBED_FLUIDSYNTH={env!r} is not an executable" if env else "The `fluidsynth` binary is not on PATH"
+        raise SetupError(f"{where}: install it with `apt-get install --no-install-recommends fluidsynth`"
+                         f"{' or unset MMEMBED_FLUIDSYNTH' if env else ' (or set MMEMBED_FLUIDSYNTH)'}.")
+    return _probe_fluidsynth(exe, env)
 
-# %% ../nbs/00_core.ipynb #cadfa7de
-@dataclass
-class DataConfig:
-    "What data a run sees."
-    window: int = 1                                       # snippet length in beats (the study: 1)
-    step: int = 2                                         # hop between snippets, in roll steps (the study: 2)
-    composers: tuple = ()                                 # composer filter; () = all (the study's run: ('Mozart',))
-    split: str = 'composer'                               # 'composer' (per-composer 60/20/20) or 'poliner_ellis'
-    soundfonts: tuple = TRAIN_SOUNDFONTS                  # fonts allowed for training
-    holdout_soundfont: str = HOLDOUT_SOUNDFONT            # font used for evaluation only
-    transpositions: tuple = (0,)                          # semitone shifts, the study: -6..+5
-    velocity: bool = False                                # velocity roll instead of binary
-    sustain: bool = False                                 # extend notes while the sustain pedal is down
-    max_pieces: int | None = None                         # cap on pieces per split (small profiles)
-    seed: int = 0                                         # seed of the split
-    n_jobs: int = 2                                       # worker processes for rendering and CQT
+@lru_cache(maxsize=8)
+def _probe_fluidsynth(exe: str, env) -> str:
+    "`exe` if `exe --version` runs and says it is FluidSynth (checked once per process and path)."
+    try: r = subprocess.run([exe, '--version'], capture_output=True, text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as e: r, why = None, f"{type(e).__name__}: {e}"
+    if r is not None and r.returncode == 0 and 'fluidsynth' in (r.stdout + r.stderr).lower(): return exe
+    if r is not None: why = f"exit status {r.returncode}: {(r.stderr or r.stdout).strip()[:200]!r}"
+    src = f" (from MMEMBED_FLUIDSYNTH={env!r})" if env else ''
+    raise SetupError(f"The FluidSynth binary {exe}{src} does not work: `{exe} --version` failed ({why}). "
+                     f"Reinstall it (`apt-get install --reinstall --no-install-recommends fluidsynth`)"
+                     f"{' or point MMEMBED_FLUIDSYNTH at a working one' if env else ''}.")
 
-@dataclass
-class ModelConfig:
-    "The encoders of Table 1."
-    channels: tuple = (24, 48, 96, 96)                    # conv channels of the 4 blocks
-    embed_dim: int = EMBED_DIM                            # size of the joint space
+# %% ../nbs/00_core.ipynb #8b2c13bd
+def save_figure(fig, name: str, out_dir) -> Path:
+    "Save `fig` as `<out_dir>/<name>.png` without metadata that changes between runs (`figures_dir()` publishes)."
+    p = Path(out_dir) / f'{name}.png'
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(p, dpi=110, bbox_inches='tight', metadata={'Software': None})
+    return p
 
-@dataclass
-class TrainConfig:
-    "How the encoders are trained."
-    lr: float = 1e-2                                      # Adam learning rate (the study: 1e-2)
-    batch_size: int = 32                                  # pairs per batch (the study: 32)
-    epochs: int = 20                                      # passes over the training snippets
-    max_windows: int | None = None                        # windows per epoch (None = all); caps an epoch's length
-    loss: str = 'hinge'                                   # 'hinge' (pairwise ranking) or 'infonce'
-    margin: float = 0.7                                   # hinge margin alpha (Dorfer et al.)
-    temperature: float = 0.1                              # InfoNCE temperature
-    both_directions: bool = False                         # rank audio->roll and roll->audio in the loss
-    select_on: str = 'valid_mrr'                          # model selection: 'valid_mrr', or the study's leak 'test_loss'
-    n_valid: int = 500                                    # validation candidates (one per duplicate group)
-    lr_patience: int = 2                                  # epochs without improvement before halving the lr
-    seed: int = 0                                         # seed of initialisation and sampling
-
-@dataclass
-class Config:
-    "Everything that shapes a run."
-    data: DataConfig = field(default_factory=DataConfig)
-    model: ModelConfig = field(default_factory=ModelConfig)
-    train: TrainConfig = field(default_factory=TrainConfig)
-    def to_dict(self) -> dict: return asdict(self)
-    @classmethod
-    def from_dict(cls, d: dict, strict: bool = True) -> Config:
-        "Build from nested (`{'data': {...}}`) or flat (`{'window': 4, 'lr': 1e-3}`) dictionaries."
-        parts = {'data': DataConfig, 'model': ModelConfig, 'train': TrainConfig}
-        kw = {k: dict(d.get(k) or {}) for k in parts}
-        for k, v in d.items():
-            if k in parts: continue
-            owners = [p for p, c in parts.items() if k in c.__dataclass_fields__]
-            if not owners and strict: raise KeyError(f"Unknown setting {k!r}")
-            for p in owners: kw[p][k] = v
-        def _mk(c, v):
-            v = {k: tuple(x) if isinstance(x, list) else x for k, x in v.items()}
-            bad = set(v) - set(c.__dataclass_fields__)
-            if bad: raise KeyError(f"Unknown {c.__name__} setting(s) {sorted(bad)}")
-            return c(**v)
-        return cls(**{p: _mk(c, kw[p]) for p, c in parts.items()})
+def random_pairs(k: int = 4, window: int = 1, seed: int = 0):
+    "(rolls (k,1,N_PITCHES,w*24) binary, CQTs (k,1,N_BINS,w*43) >= 0) as float32 torch tensors."
+    import torch
+    g = torch.Generator().manual_seed(seed)
+    rolls = (torch.rand((k, 1, *roll_shape(window)), generator=g) < 0.05).float()
+    cqts = torch.rand((k, 1, *cqt_shape(window)), generator=g) * 3
+    return rolls, cqts
 
 # %% ../nbs/00_core.ipynb #844eaf30
-def seed_everything(seed: int = 0):
-    "Seed Python, NumPy and torch (CPU and CUDA) and ask torch for deterministic kernels."
+def seed_everything(seed: int = 0, deterministic: bool = True):
+    """Seed Python's `random`, NumPy and torch (CPU and every GPU); with `deterministic`, ask torch for
+    deterministic algorithms where it has them (a warning, not an error, where an op has none) and turn off
+    cuDNN's autotuner. Python's string hashing is fixed only by PYTHONHASHSEED *before* the interpreter
+    starts, so it is not touched here: nothing in mmembed depends on it."""
     random.seed(seed); np.random.seed(seed)
-    os.environ['PYTHONHASHSEED'] = str(seed)
-    try:
-        import torch
-        torch.manual_seed(seed)
-        if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
-    except ImportError: pass
+    try: import torch
+    except ImportError: return
+    torch.manual_seed(seed)
+    if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
+    if deterministic:
+        torch.use_deterministic_algorithms(True, warn_only=True)
+        torch.backends.cudnn.deterministic, torch.backends.cudnn.benchmark = True, False
 
 def get_device(prefer: str = 'auto'):
     "A `torch.device`: CUDA, then Apple MPS, then CPU for 'auto'; or the one asked for."

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00a_data.ipynb #3345cdca
 from __future__ import annotations
-import argparse, csv, hashlib, io, json, os, shutil, sys, tarfile, tempfile, urllib.request, zipfile
+import argparse, csv, hashlib, json, shutil, sys, tarfile, tempfile, urllib.request, zipfile
 from pathlib import Path
 from tqdm.auto import tqdm
 from .core import SetupError, data_root, project_root

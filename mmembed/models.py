@@ -6,8 +6,8 @@
 from __future__ import annotations
 import torch
 from torch import nn
-import torch.nn.functional as F
 from .core import *
+from .config import *
 
 # %% auto #0
 __all__ = ['conv_bn_elu', 'Encoder', 'JointModel', 'n_params', 'embed', 'to_channels_last']

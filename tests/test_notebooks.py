@@ -24,3 +24,27 @@ def test_notebook(nb):
     force = os.environ.get("MMEMBED_TEST_FLAGS", "").split()
     ok, secs = run_notebook(nb, skip_flags=skip, force_flags=force, basepath=ROOT)
     assert ok, f"{nb.name} failed (traceback above, in the captured stderr)"
+
+
+def test_parameters_are_known_settings():
+    """Every name in a notebook's `parameters` cell is a setting that the profiles' checks know, so a profile
+    key that a notebook reads can never be rejected, and a notebook can never read a key no check knows."""
+    import papermill
+    from mmembed.config import RUN_SETTINGS, config_keys
+    known = config_keys() | set(RUN_SETTINGS)
+    seen = {}
+    for nb in NOTEBOOKS:
+        names = set(papermill.inspect_notebook(str(nb)))
+        seen[nb.stem] = names
+        assert names <= known, f"{nb.name}: parameters {sorted(names - known)} are not settings of mmembed.config"
+    assert seen.get("05_evaluate"), "05_evaluate has no parameters cell"
+
+
+def test_reproduce_chain_exists():
+    "The reproduce chain names notebooks that exist, in dependency order (or the two announced next)."
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("reproduce", ROOT / "tools" / "reproduce.py")
+    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    missing = [n for n in mod.CHAIN if not (ROOT / "nbs" / f"{n}.ipynb").exists()]
+    assert set(missing) <= {"06_vae", "07_transcribe"}, missing
+    assert mod.CHAIN == sorted(mod.CHAIN), mod.CHAIN
