@@ -12,6 +12,7 @@ from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import *
 from .config import *
 from .snippets import SnippetIndex
+from .audio import augment_cqt
 
 # %% auto #0
 __all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
@@ -50,11 +51,14 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
 
 # %% ../nbs/02_batching.ipynb #9be58af4
 class PairDataset(Dataset):
-    "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item)."
-    def __init__(self, index: SnippetIndex): self.index = index
+    "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT."
+    def __init__(self, index: SnippetIndex, augment: bool = False, seed: int = 0):
+        self.index, self.augment, self.seed, self.draws = index, augment, seed, 0
     def __len__(self): return len(self.index)
     def __getitem__(self, k):
         roll, C = self.index.pair(k)
+        if self.augment:                      # seeded by the item and the draw, so two runs with the same workers agree
+            self.draws += 1; C = augment_cqt(C, np.random.default_rng([self.seed, int(k), self.draws]))
         w = int(k) // len(self.index.variants)
         return torch.from_numpy(roll)[None], torch.from_numpy(np.ascontiguousarray(C))[None], int(self.index.group[w]), int(k)
 
@@ -105,8 +109,8 @@ def collate(items, seed: int = 0) -> Batch:
 
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
-                rank: int = 0, world: int = 1) -> DataLoader:
+                rank: int = 0, world: int = 1, augment: bool = False) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world)
-    return DataLoader(PairDataset(index), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

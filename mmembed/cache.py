@@ -17,11 +17,11 @@ from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
-from .audio import RenderError, render_audio, cqt
+from .audio import RenderError, render_audio, cqt, CONDITIONS, record
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'cqt_path', 'roll_path', 'beats_path', 'save_atomic',
-           'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
+__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'cqt_path', 'roll_path', 'beats_path',
+           'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
 
 # %% ../nbs/01c_cache.ipynb #3e24ef7b
 CACHE_VERSION = 2   # bump when the code that computes a cached array changes (the font identity sits in the folder name)
@@ -45,10 +45,17 @@ def piece_sha(piece: Piece) -> str:
     "Short checksum of the piece's MIDI file (so an edited file is rebuilt)."
     return _sha(str(piece.path), piece.path.stat().st_mtime)
 
-def cqt_path(piece: Piece, soundfont, transpose=0, cache_root=None) -> Path:
-    "Where the CQT of `piece` played by `soundfont` (its preset and its file's identity), transposed by `transpose`, is cached."
-    sf = get_soundfont(soundfont)
-    return Path(cache_root or cache_dir()) / cqt_key() / f'{sf.name}-{sf.identity()}_t{transpose:+d}' / f'{piece.id}-{piece_sha(piece)}.npy'
+def condition_of(name):
+    "The `Condition` named `name` in `mmembed.audio.CONDITIONS` (None and 'clean': None), or a `KeyError` listing them."
+    if name is None or name == 'clean': return None
+    if name not in CONDITIONS: raise KeyError(f"Unknown recording condition {name!r}; known: {list(CONDITIONS)}")
+    return CONDITIONS[name]
+
+def cqt_path(piece: Piece, soundfont, transpose=0, cache_root=None, condition=None) -> Path:
+    "Where the CQT of `piece` played by `soundfont` (its preset and its file's identity), transposed, under a recording `condition`, is cached."
+    sf, cond = get_soundfont(soundfont), condition_of(condition)
+    variant = f'{sf.name}-{sf.identity()}_t{transpose:+d}' + (f'_{cond.key}' if cond else '')
+    return Path(cache_root or cache_dir()) / cqt_key() / variant / f'{piece.id}-{piece_sha(piece)}.npy'
 
 def roll_path(piece: Piece, velocity=False, sustain=False, cache_root=None) -> Path:
     return Path(cache_root or cache_dir()) / roll_key(velocity, sustain) / f'{piece.id}-{piece_sha(piece)}.npy'
@@ -89,21 +96,26 @@ def remove_stale_tmp(cache_root) -> int:
     return n
 
 # %% ../nbs/01c_cache.ipynb #77b72f8a
-def _roll_task(piece: Piece, velocity: bool, sustain: bool, cache_root) -> str:
+def _roll_task(piece: Piece, velocity: bool, sustain: bool, cache_root) -> dict:
     rp, bp = roll_path(piece, velocity, sustain, cache_root), beats_path(piece, cache_root)
-    if load_cached(rp, np.uint8, 2) is not None and load_cached(bp, np.float64, 1) is not None: return 'cached'
+    if load_cached(rp, np.uint8, 2) is not None and load_cached(bp, np.float64, 1) is not None: return {'cached': 1}
     pm = read_midi(piece.path)
     bt = beat_times(pm)
     if len(bt) < 2: raise BadMidiError(f"{piece.path}: shorter than one beat")
     save_atomic(bp, bt); save_atomic(rp, piano_roll(pm, velocity, sustain, bt))
-    return 'built'
+    return {'built': 1}
 
-def _cqt_task(piece: Piece, soundfont: str, transpose: int, cache_root) -> str:
-    p = cqt_path(piece, soundfont, transpose, cache_root)
-    if load_cached(p, np.float16, 2, N_BINS) is not None: return 'cached'
-    y = render_audio(piece.path, soundfont, transpose)      # a refused MIDI file raises here: nothing is cached
-    save_atomic(p, cqt(y).astype(np.float16))
-    return 'built', len(y) / SAMPLE_RATE
+def _cqt_task(piece: Piece, soundfont: str, transpose: int, cache_root, conditions=(None,)) -> dict:
+    "CQTs of one render (the `conditions` share its detuning): each recorded under its condition, unless cached."
+    todo = [c for c in conditions if load_cached(cqt_path(piece, soundfont, transpose, cache_root, c), np.float16, 2, N_BINS) is None]
+    out = {'cached': len(conditions) - len(todo)}
+    if not todo: return out
+    detune = condition_of(todo[0]).detune_cents if condition_of(todo[0]) else 0.0
+    y = render_audio(piece.path, soundfont, transpose, detune_cents=detune)   # a refused MIDI file raises here: nothing is cached
+    for c in todo:
+        cond = condition_of(c)
+        save_atomic(cqt_path(piece, soundfont, transpose, cache_root, c), cqt(record(y, cond, piece.id) if cond else y).astype(np.float16))
+    return {**out, 'built': len(todo), 'audio_seconds': len(y) / SAMPLE_RATE}
 
 def _run_task(fn, args):
     "(result, None), or (None, error) for a piece that cannot be built; setup errors (font, binary) propagate."
@@ -130,11 +142,12 @@ class BuildReport:
 
 def _describe_task(fn, args) -> str:
     p = args[0]
-    return f"{p.path} ({args[1]}, {args[2]:+d})" if fn is _cqt_task else f"{p.path} (roll)"
+    conds = [c for c in (args[4] if len(args) > 4 else ()) if c]
+    return f"{p.path} ({args[1]}, {args[2]:+d}{', ' + ', '.join(conds) if conds else ''})" if fn is _cqt_task else f"{p.path} (roll)"
 
-def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), velocity: bool = False, sustain: bool = False,
-                n_jobs: int = 2, cache_root=None, progress: bool = True) -> BuildReport:
-    "Compute and cache rolls, beat times and CQTs of `pieces` for each soundfont and transposition."
+def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), conditions=(None,), velocity: bool = False,
+                sustain: bool = False, n_jobs: int = 2, cache_root=None, progress: bool = True) -> BuildReport:
+    "Compute and cache rolls, beat times and CQTs of `pieces` for each soundfont, transposition and recording condition."
     pieces = list(pieces)
     if not pieces: raise ValueError("Nothing to build: the piece list is empty.")
     root = Path(cache_root or cache_dir())
@@ -145,7 +158,11 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), vel
     rep, t0 = BuildReport(stale=remove_stale_tmp(root) if root.exists() else 0), time.time()
     # longest pieces first (file size stands for length), so that no worker is left with a long one at the end
     by_size = sorted(pieces, key=lambda p: -p.path.stat().st_size)
-    tasks = [(_cqt_task, (p, sf, t, root), p) for p in by_size for sf in soundfonts for t in transpositions]
+    groups = {}                                              # one render for all the conditions that share a detuning
+    for c in conditions:
+        cond = condition_of(c)                               # an unknown condition name, before any work
+        groups.setdefault(cond.detune_cents if cond else 0.0, []).append(c)
+    tasks = [(_cqt_task, (p, sf, t, root, tuple(g)), p) for p in by_size for sf in soundfonts for t in transpositions for g in groups.values()]
     tasks += [(_roll_task, (p, velocity, sustain, root), p) for p in by_size]
     def done(p, res, err):
         if err is not None:
@@ -153,8 +170,7 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), vel
             rep.failed[p.id] = str(err)
             warnings.warn(f"Skipped a piece: {err}" if str(p.path) in str(err) else f"Skipped {p.path}: {err}")
         else:
-            if isinstance(res, tuple): res, secs = res; rep.audio_seconds += secs
-            setattr(rep, res, getattr(rep, res) + 1)
+            for k, v in res.items(): setattr(rep, k, getattr(rep, k) + v)
     bar = tqdm(total=len(tasks), desc='building cache', unit='file', disable=not progress)
     if n_jobs <= 1:
         for fn, args, p in tasks: done(p, *_run_task(fn, args)); bar.update()

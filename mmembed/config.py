@@ -30,6 +30,7 @@ class DataConfig:
     max_pieces: int | None = None                         # cap on pieces per split (small profiles)
     seed: int = 0                                         # seed of the split
     n_jobs: int = 2                                       # worker processes for rendering and CQT
+    augment: str = 'none'                                 # 'recording': random room, noise, EQ, detuning on the training CQTs
 
 @dataclass
 class ModelConfig:
@@ -84,7 +85,7 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
     'run_name': 'str', 'out_dir': 'str | None', 'publish': 'bool', 'num_workers': 'int', 'resume': 'bool',
     'overwrite': 'bool', 'build': 'bool', 'study_epochs': 'int', 'study_max_windows': 'int | None',
     'checkpoint': 'str | None', 'study_checkpoint': 'str | None', 'n_candidates': 'int', 'db_split': 'str',
-    'soundfont': 'str | None', 'excerpt': 'int',
+    'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple',
 }
 # ranges and choices: (minimum, maximum) with None for no bound, or a tuple of allowed values
 _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_jobs': (1, None), 'seed': (0, None),
@@ -93,8 +94,8 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'lr_patience': (0, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
-           'db_split': ('train', 'valid', 'test')}
-_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int}   # element types of tuples
+           'db_split': ('train', 'valid', 'test'), 'augment': ('none', 'recording'), 'extra_sizes': (2, None)}
+_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature'}                      # ranges whose minimum itself is not allowed
 
 def config_keys() -> set:
@@ -144,6 +145,10 @@ def check_setting(key: str, value, kind: str):
             if (lo is not None and (x < lo or (x == lo and key in _STRICT_MIN))) or (hi is not None and x > hi):
                 rng = f"{'>' if key in _STRICT_MIN else '>='} {lo}" + (f" and <= {hi}" if hi is not None else '')
                 raise SettingsError(f"Setting {key!r} must be {rng}, got {x!r}")
+    if key == 'conditions':
+        from mmembed.audio import CONDITIONS
+        for c in value:
+            if c not in CONDITIONS: raise SettingsError(f"Setting 'conditions': unknown recording condition {c!r}; known: {list(CONDITIONS)}")
     if key in ('soundfonts', 'holdout_soundfont', 'soundfont') and value is not None:
         for f in (value if isinstance(value, tuple) else (value,)):
             if f not in SOUNDFONTS: raise SettingsError(f"Setting {key!r}: unknown soundfont {f!r}; known: {sorted(SOUNDFONTS)}")

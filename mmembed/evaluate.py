@@ -15,18 +15,19 @@ from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
 from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window
+from .cache import condition_of
 
 # %% auto #0
 __all__ = ['QUOTED_ROWS', 'ROW_LABELS', 'TABLE_COLUMNS', 'test_database', 'embed_database', 'excerpts_of', 'evaluate_database',
            'table_row', 'chance_row', 'write_table', 'plot_rank_histogram', 'plot_recall_at_k', 'plot_examples',
-           'plot_projection', 'table2']
+           'plot_projection', 'table2', 'failure_table', 'where_it_fails']
 
 # %% ../nbs/05_evaluate.ipynb #eab28d65
 def test_database(cfg: Config, *, n_candidates: int = 2000, seed: int = 0, split: str = 'test', soundfont=None,
-                  window=None, midi_root=None, cache_root=None) -> tuple[SnippetIndex, np.ndarray]:
-    "(index of the split's windows with the evaluation font, the drawn candidate windows)."
+                  window=None, condition=None, midi_root=None, cache_root=None) -> tuple[SnippetIndex, np.ndarray]:
+    "(index of the split's windows with the evaluation font, under a recording `condition`; the drawn candidate windows)."
     ix = SnippetIndex.from_config(cfg.data, split, window=window, soundfonts=(soundfont,) if soundfont else None,
-                                  midi_root=midi_root, cache_root=cache_root)
+                                  condition=condition, midi_root=midi_root, cache_root=cache_root)
     w = candidate_windows(ix, n_candidates, seed)
     if len(w) < n_candidates:
         import warnings
@@ -86,10 +87,10 @@ ROW_LABELS = {
 }
 TABLE_COLUMNS = ['row', 'R@1', 'R@25', 'MRR', 'MR', 'TM', 'SG', 's2a R@1', 's2a MRR', 'n', 'source']
 
-def table_row(row_id: str, res: dict, source: str) -> dict:
+def table_row(row_id: str, res: dict, source: str, label: str | None = None) -> dict:
     "A measured row of Table 2 from `evaluate_database`'s result."
     a = res['a2s']
-    return {'id': row_id, 'row': ROW_LABELS.get(row_id, row_id), 'R@1': a['R@1'], 'R@25': a['R@25'], 'MRR': a['MRR'], 'MR': a['MR'],
+    return {'id': row_id, 'row': label or ROW_LABELS.get(row_id, row_id), 'R@1': a['R@1'], 'R@25': a['R@25'], 'MRR': a['MRR'], 'MR': a['MR'],
             'TM': res['TM'], 'SG': res['SG'], 's2a R@1': res['s2a']['R@1'], 's2a MRR': res['s2a']['MRR'], 'n': a['n'], 'source': source}
 
 def chance_row(n: int) -> dict:
@@ -182,8 +183,9 @@ def _rel(p) -> str:
     return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
 
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
-           soundfont=None, excerpt: int = 8, out_dir=None, name: str = 'table2', midi_root=None, cache_root=None) -> dict:
-    "Measure every row of Table 2 on one database, write the table and the figures to `out_dir`."
+           soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
+           midi_root=None, cache_root=None) -> dict:
+    "Measure every row of Table 2 on one database (and a row per recording condition), write the table and the figures to `out_dir`."
     import matplotlib.pyplot as plt
     best, cfg, _ = load_checkpoint(checkpoint)
     db_args = dict(n_candidates=n_candidates, seed=seed, split=split, soundfont=soundfont, midi_root=midi_root, cache_root=cache_root)
@@ -200,24 +202,74 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
     if study is not None: dbs['study'] = embed_database(study, six, sw, cfg=study_cfg)
     dbs['best'] = embed_database(best, ix, w, cfg=cfg)
     results = {k: evaluate_database(db, excerpt) for k, db in dbs.items()}
+    cond_rows = []
+    for c in conditions:                                   # the same candidate windows, the audio recorded otherwise
+        cix, cw = test_database(cfg, condition=c, **db_args)
+        if not np.array_equal(cw, w): raise RuntimeError(f"condition {c!r} drew other candidate windows")
+        res = evaluate_database(embed_database(best, cix, cw, cfg=cfg), excerpt)
+        results[f'best@{c}'] = res
+        cond_rows.append(table_row(f'best@{c}', res, f'measured: {_rel(checkpoint)}, {ix.window}-beat windows, the test audio '
+                                   f'recorded as {c} ({condition_of(c).key})', label=f'ours, best: {c}'))
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
         if study is not None and k in ('study_bug', 'study'): return f'measured: {_rel(study_checkpoint)}, {six.window}-beat windows'
         return f'measured: {_rel(checkpoint)}, {ix.window}-beat windows'
-    rows = QUOTED_ROWS + [table_row(k, r, src(k)) for k, r in results.items()] + [chance_row(n)]
+    rows = QUOTED_ROWS + [table_row(k, r, src(k)) for k, r in results.items() if '@' not in k] + cond_rows + [chance_row(n)]
     out_dir = Path(out_dir or figures_dir())
     write_table(rows, out_dir, name)
-    labels = {k: ROW_LABELS[k] for k in results}
-    figs = {'rank_histogram': lambda ax: plot_rank_histogram(results, n, ax, labels),
-            'recall_at_k': lambda ax: plot_recall_at_k(results, n, ax, labels),
+    meta = {'checkpoint': _rel(checkpoint), 'study_checkpoint': _rel(study_checkpoint) if study_checkpoint else None,
+            'n_candidates': n, 'seed': seed, 'split': split, 'soundfont': soundfont or cfg.data.holdout_soundfont,
+            'window': ix.window, 'pieces': int(len(np.unique(dbs['best']['piece']))), 'conditions': list(conditions)}
+    (out_dir / f'{name}.json').write_text(json.dumps({'meta': meta, 'rows': rows}, indent=1, default=float))
+    if not figures: return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta}
+    base = {k: r for k, r in results.items() if '@' not in k}
+    labels = {k: ROW_LABELS[k] for k in base}
+    figs = {'rank_histogram': lambda ax: plot_rank_histogram(base, n, ax, labels),
+            'recall_at_k': lambda ax: plot_recall_at_k(base, n, ax, labels),
             'embedding_projection': lambda ax: plot_projection(dbs['best'], ax=ax)}
     suffix = '' if name == 'table2' else name.removeprefix('table2')
     for fig_name, draw in figs.items():
         fig, ax = plt.subplots(figsize=(6, 5 if 'projection' in fig_name else 3.5)); draw(ax)
         save_figure(fig, fig_name + suffix, out_dir); plt.close(fig)
     fig = plot_examples(dbs['best'], results['best']); save_figure(fig, 'retrieval_examples' + suffix, out_dir); plt.close(fig)
-    meta = {'checkpoint': _rel(checkpoint), 'study_checkpoint': _rel(study_checkpoint) if study_checkpoint else None,
-            'n_candidates': n, 'seed': seed, 'split': split, 'soundfont': soundfont or cfg.data.holdout_soundfont,
-            'window': ix.window, 'pieces': int(len(np.unique(dbs['best']['piece'])))}
-    (out_dir / f'{name}.json').write_text(json.dumps({'meta': meta, 'rows': rows}, indent=1, default=float))
     return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta}
+
+# %% ../nbs/05_evaluate.ipynb #2c8e9fe8
+def failure_table(db: dict, res: dict, composer_of: dict, min_jaccard: float = 0.5):
+    "A DataFrame, one row per query: rank, notes starting in the window, near-duplicate candidates of its piece, composer."
+    import pandas as pd
+    R = (torch.as_tensor(db['rolls']) > 0)
+    n = len(R)
+    onsets = (R[:, :, 1:] & ~R[:, :, :-1]).sum((1, 2)) + R[:, :, 0].sum(1)
+    F = R.reshape(n, -1).float()
+    inter = F @ F.T; size = F.sum(1)
+    jac = inter / (size[:, None] + size[None, :] - inter).clamp(min=1)
+    same = torch.as_tensor(db['piece'][:, None] == db['piece'][None, :]) & ~torch.eye(n, dtype=torch.bool)
+    near = ((jac >= min_jaccard) & same).sum(1)
+    return pd.DataFrame({'rank': res['ranks'], 'notes': onsets.numpy(), 'near_duplicates': near.numpy(),
+                         'piece': db['piece'], 'composer': [composer_of.get(p, '?') for p in db['piece']]})
+
+def where_it_fails(df, out_dir=None, name: str = 'where_it_fails'):
+    "R@1 (with 95% intervals) against note count, near-duplicates and composer; writes `<name>.png` and `<name>.csv` to `out_dir` if given."
+    import matplotlib.pyplot as plt, pandas as pd, seaborn as sns
+    df = df.assign(hit=(df['rank'] == 1).astype(float), rr=1.0 / df['rank'])
+    df['notes in window'] = pd.cut(df['notes'], [-1, 2, 5, 10, 20, 40, 10_000], labels=['0-2', '3-5', '6-10', '11-20', '21-40', '>40'])
+    df['near-duplicates'] = pd.cut(df['near_duplicates'], [-1, 0, 1, 3, 7, 10_000], labels=['0', '1', '2-3', '4-7', '>7'])
+    fig, axes = plt.subplots(1, 3, figsize=(15, 3.8), gridspec_kw={'width_ratios': [1, 1, 2]})
+    for ax, col in zip(axes, ['notes in window', 'near-duplicates']):
+        sns.barplot(df, x=col, y='hit', ax=ax, color='C0', errorbar=('ci', 95), n_boot=300, seed=0)
+        counts = df[col].value_counts().reindex(df[col].cat.categories)
+        for i, c in enumerate(counts): ax.annotate(f'n={c}', (i, 0.02), ha='center', fontsize=7, color='w')
+        ax.set(ylim=(0, 1), ylabel='R@1', title=f'R@1 by {col}')
+    order = df.groupby('composer')['hit'].mean().sort_values().index
+    sns.barplot(df, x='composer', y='hit', order=order, ax=axes[2], color='C1', errorbar=('ci', 95), n_boot=300, seed=0)
+    axes[2].set(ylim=(0, 1), ylabel='R@1', title='R@1 by composer'); axes[2].tick_params(axis='x', rotation=60, labelsize=7)
+    fig.tight_layout()
+    rows = []
+    for col in ['notes in window', 'near-duplicates', 'composer']:
+        g = df.groupby(col, observed=True).agg(n=('hit', 'size'), r1=('hit', 'mean'), mrr=('rr', 'mean')).reset_index()
+        rows += [{'factor': col, 'bin': str(r[col]), 'n': int(r['n']), 'R@1': float(r['r1']), 'MRR': float(r['mrr'])} for _, r in g.iterrows()]
+    summary = pd.DataFrame(rows)
+    if out_dir is not None:
+        save_figure(fig, name, out_dir); summary.to_csv(Path(out_dir) / f'{name}.csv', index=False, float_format='%.4f')
+    return fig, summary

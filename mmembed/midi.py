@@ -85,8 +85,8 @@ def _vlq(b, i):
         c = b[i]; i += 1; n = (n << 7) | (c & 0x7F)
         if c < 0x80: return n, i
 
-def rewrite_midi(path, soundfont: Soundfont, transpose: int = 0) -> RewrittenMidi:
-    "The MIDI file at `path` with the preset of `soundfont` on every pitched channel and notes shifted by `transpose`."
+def rewrite_midi(path, soundfont: Soundfont, transpose: int = 0, detune_cents: float = 0.0) -> RewrittenMidi:
+    "The MIDI file at `path` with the preset of `soundfont` on every pitched channel, notes shifted by `transpose`, tuned `detune_cents` sharp."
     try: b = bytearray(Path(path).read_bytes())
     except OSError as e: raise BadMidiError(f"{path}: cannot be read ({e})") from None
     bad = lambda why: BadMidiError(f"{path}: not a readable MIDI file ({why})")
@@ -132,7 +132,11 @@ def rewrite_midi(path, soundfont: Soundfont, transpose: int = 0) -> RewrittenMid
         except IndexError: raise bad('truncated track') from None
         end_tick = max(end_tick, tick)
     if not channels: raise BadMidiError(f"{path}: no pitched notes (empty or drums only)")
-    head = b''.join(bytes([0, 0xB0 | ch, 0, bank, 0, 0xB0 | ch, 32, 0, 0, 0xC0 | ch, program]) for ch in sorted(channels))
+    if not -100 <= detune_cents <= 100: raise ValueError(f"detune_cents must lie within +-100, got {detune_cents}")
+    bend = 8192 + round(8192 * detune_cents / 200)                # a pitch bend, in the General MIDI range of +-2 semitones
+    tune = bytes([0, 0xE0, bend & 0x7F, bend >> 7]) if bend != 8192 else b''
+    head = b''.join(bytes([0, 0xB0 | ch, 0, bank, 0, 0xB0 | ch, 32, 0, 0, 0xC0 | ch, program]) +
+                    (bytes([tune[0], 0xE0 | ch, *tune[2:]]) if tune else b'') for ch in sorted(channels))
     b[first:first] = head                                        # the preset at time 0 of the first track
     b[first - 4:first] = struct.pack('>I', struct.unpack('>I', b[first - 4:first])[0] + len(head))
     tempi = sorted(tempi, key=lambda x: x[0])

@@ -69,15 +69,16 @@ class Snippet:
     start: int          # first roll step (start beat = start / STEPS_PER_BEAT)
     soundfont: str      # key of `SOUNDFONTS`
     transpose: int      # semitones
+    condition: str | None = None   # recording condition (a key of `mmembed.audio.CONDITIONS`), None: the clean render
     @property
     def start_beat(self) -> float: return self.start / STEPS_PER_BEAT
 
 class SnippetIndex:
-    "Windows of `pieces` (piece, start, duplicate group) times the (soundfont, transposition) variants."
+    "Windows of `pieces` (piece, start, duplicate group) times the (soundfont, transposition[, condition]) variants."
     def __init__(self, pieces, *, window: int = 1, step: int = 2, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,),
-                 velocity: bool = False, sustain: bool = False, cache_root=None):
+                 conditions=(None,), velocity: bool = False, sustain: bool = False, cache_root=None):
         self.pieces, self.window, self.step = list(pieces), window, step
-        self.variants = [(s, t) for s in soundfonts for t in transpositions]
+        self.variants = [(s, t) + ((c,) if c not in (None, 'clean') else ()) for s in soundfonts for t in transpositions for c in conditions]
         self.velocity, self.sustain, self.root = velocity, sustain, Path(cache_root or cache_dir())
         self._maps = {}                                  # open memory maps, so serving a pair opens no file
         piece_idx, starts, hashes = [], [], []
@@ -98,14 +99,15 @@ class SnippetIndex:
         first = {}
         self.group = np.array([first.setdefault(h, k) for k, h in enumerate(hashes)], np.int64)
     @classmethod
-    def from_config(cls, cfg: DataConfig, split: str, *, window: int | None = None, soundfonts=None,
+    def from_config(cls, cfg: DataConfig, split: str, *, window: int | None = None, soundfonts=None, condition=None,
                     midi_root=None, cache_root=None) -> SnippetIndex:
-        "The index of one split of a data config: its pieces and variants (`soundfonts` overrides the split's fonts)."
+        "The index of one split of a data config: its pieces and variants (`soundfonts` overrides the split's fonts; `condition`: a recording condition)."
         pieces = select_pieces(cfg, midi_root)[split]
         if not pieces: raise ValueError(f"The {split} split of this config has no pieces.")
         fonts, trans = split_variants(cfg, split)
         return cls(pieces, window=window or cfg.window, step=cfg.step, soundfonts=tuple(soundfonts or fonts),
-                   transpositions=(0,) if soundfonts else trans, velocity=cfg.velocity, sustain=cfg.sustain, cache_root=cache_root)
+                   transpositions=(0,) if soundfonts else trans, conditions=(condition,), velocity=cfg.velocity,
+                   sustain=cfg.sustain, cache_root=cache_root)
     def _open(self, key, path_fn, *check):
         a = self._maps.get(key)
         if a is None:
@@ -118,10 +120,10 @@ class SnippetIndex:
         "Memory-mapped roll of piece `i` (None if not built)."
         return self._open(('roll', i), lambda: roll_path(self.pieces[i], self.velocity, self.sustain, self.root), np.uint8, 2)
     def beats(self, i): return self._open(('beats', i), lambda: beats_path(self.pieces[i], self.root), np.float64, 1)
-    def cqt(self, i, soundfont, transpose):
+    def cqt(self, i, soundfont, transpose, condition=None):
         "Memory-mapped CQT of piece `i` for a variant (None if not built)."
-        return self._open(('cqt', i, soundfont, transpose), lambda: cqt_path(self.pieces[i], soundfont, transpose, self.root),
-                          np.float16, 2, N_BINS)
+        return self._open(('cqt', i, soundfont, transpose, condition),
+                          lambda: cqt_path(self.pieces[i], soundfont, transpose, self.root, condition), np.float16, 2, N_BINS)
     @property
     def n_windows(self) -> int: return len(self.starts)
     @property
@@ -136,8 +138,9 @@ class SnippetIndex:
     def pair(self, k) -> tuple[np.ndarray, np.ndarray]:
         "(roll snippet float32 (N_PITCHES, w*24), CQT snippet float32 (N_BINS, w*43)) of item `k`."
         s = self[k]
-        C = self.cqt(s.piece, s.soundfont, s.transpose)
-        if C is None: raise FileNotFoundError(f"CQT of {self.pieces[s.piece].path} ({s.soundfont}, {s.transpose:+d}) "
+        C = self.cqt(s.piece, s.soundfont, s.transpose, s.condition)
+        if C is None: raise FileNotFoundError(f"CQT of {self.pieces[s.piece].path} ({s.soundfont}, {s.transpose:+d}"
+                                              f"{', ' + s.condition if s.condition else ''}) "
                                               f"is not in the cache at {self.root}: run build_cache first.")
         roll = slice_roll(self.roll(s.piece), s.start, self.window, s.transpose).astype(np.float32)
         return roll, slice_cqt(C, self.beats(s.piece), s.start, self.window)

@@ -59,8 +59,11 @@ def save_checkpoint(path, model, cfg: Config, epoch: int, history: list, optimiz
     finally: tmp.unlink(missing_ok=True)
 
 def config_diff(a: dict, b: dict) -> list[str]:
-    "The settings (as 'section.key: a -> b') in which two config dictionaries differ, neutral settings left out."
-    out = []
+    "The settings (as 'section.key: a -> b') in which two config dictionaries differ, neutral settings left out; a missing setting counts as its default."
+    def full(d):
+        try: return Config.from_dict(d).to_dict()
+        except (SettingsError, TypeError): return d
+    a, b, out = full(a), full(b), []
     for sec in sorted(set(a) | set(b)):
         for k in sorted(set(a.get(sec, {})) | set(b.get(sec, {}))):
             if (sec, k) in NEUTRAL_SETTINGS: continue
@@ -129,7 +132,8 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
     index = lambda s: SnippetIndex.from_config(d_cfg, s, midi_root=midi_root, cache_root=cache_root)
     train_ix, valid_ix = index('train'), index('valid')
     test_ix = index('test') if t_cfg.select_on == 'test_loss' else None
-    loader = make_loader(train_ix, t_cfg.batch_size, t_cfg.seed, True, t_cfg.max_windows, num_workers, rank=rank, world=world)
+    loader = make_loader(train_ix, t_cfg.batch_size, t_cfg.seed, True, t_cfg.max_windows, num_workers, rank=rank, world=world,
+                         augment=d_cfg.augment == 'recording')
     if len(loader) == 0: raise ValueError(f"{train_ix} gives no full batch of {t_cfg.batch_size}: lower batch_size or add data.")
     test_loader = make_loader(test_ix, t_cfg.batch_size, 0, False) if test_ix else None
     valid_w = candidate_windows(valid_ix, t_cfg.n_valid, seed=0)

@@ -17,6 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAIN = ['01b_audio', '01c_cache', '01d_snippets', '04c_train', '05_evaluate', '06_vae', '07_transcribe']
 
 
+class _Quiet:
+    "A stream that drops the kernel's start-up noise (unencrypted local TCP, no ipywidgets), passing everything else."
+    NOISE = ('Kernel is running over TCP without encryption', 'IProgress not found', 'from .autonotebook import tqdm')
+    def __init__(self, stream): self.stream = stream
+    def write(self, s):
+        if not any(n in s for n in self.NOISE): self.stream.write(s); self.stream.flush()
+    def flush(self): self.stream.flush()
+
+
 def notebook_parameters(nb: Path) -> set:
     "Names set in the notebook's cell tagged `parameters`."
     import papermill
@@ -54,7 +63,7 @@ def main(argv=None) -> int:
         t0 = time.time()
         try:
             papermill.execute_notebook(str(nb), str(out_dir / f'{name}.ipynb'), parameters=params, cwd=str(ROOT / 'nbs'),
-                                       progress_bar=False, stdout_file=sys.stdout, stderr_file=sys.stderr)
+                                       progress_bar=False, stdout_file=_Quiet(sys.stdout), stderr_file=_Quiet(sys.stderr))
         except papermill.PapermillExecutionError as e:
             print(f"reproduce: {name} failed in cell {e.exec_count} ({e.ename}: {e.evalue}); "
                   f"the executed notebook is {out_dir / f'{name}.ipynb'}", file=sys.stderr)
