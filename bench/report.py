@@ -1,9 +1,10 @@
-"""Write the README's benchmark tables from bench/results_*.json (run by hand after a benchmark).
+"""Write the README's benchmark and result tables from bench/results_*.json and figures/ (run by hand after a run).
 
-    python bench/report.py            # rewrites the blocks between <!-- bench:NAME --> markers in README.md
-    python bench/report.py --check    # exits 1 if README.md is not what the JSON files give
+    python bench/report.py            # rewrites the blocks between <!-- bench:NAME --> / <!-- figures:NAME --> markers in README.md
+    python bench/report.py --check    # exits 1 if README.md is not what the JSON and figures/ files give
 
-No figure in those tables is typed by hand: each comes from a results file written by a benchmark run.
+No figure in those tables is typed by hand: each comes from a results file written by a benchmark or a
+`make reproduce PROFILE=default` run.
 """
 import argparse, json, re, sys
 from pathlib import Path
@@ -63,14 +64,38 @@ def faiss_latency() -> str:
     return '\n'.join(out)
 
 
-BLOCKS = {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency}
+FIGURES = HERE.parent / 'figures'
+
+
+MISSING = '(not generated yet: `make reproduce PROFILE=default` writes figures/{})'
+
+
+def md_table(name: str) -> str:
+    "The table lines of figures/<name>.md."
+    if not (FIGURES / f'{name}.md').exists(): return MISSING.format(f'{name}.md')
+    return '\n'.join(l for l in (FIGURES / f'{name}.md').read_text().splitlines() if l.startswith('|'))
+
+
+def where_it_fails() -> str:
+    import csv
+    if not (FIGURES / 'where_it_fails.csv').exists(): return MISSING.format('where_it_fails.csv')
+    with open(FIGURES / 'where_it_fails.csv') as f: rows = list(csv.DictReader(f))
+    out = ['| factor | bin | queries | R@1 | MRR |', '| --- | --- | --- | --- | --- |']
+    out += [f"| {r['factor']} | {r['bin']} | {r['n']} | {float(r['R@1']):.3f} | {float(r['MRR']):.3f} |" for r in rows]
+    return '\n'.join(out)
+
+
+BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency},
+          'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
+                      'where_it_fails': where_it_fails}}
 
 
 def render(text: str) -> str:
-    for name, fn in BLOCKS.items():
-        pat = re.compile(rf'(<!-- bench:{name} -->)\n(?:.*?\n)?(<!-- /bench:{name} -->)', re.S)
-        if not pat.search(text): sys.exit(f"README.md has no <!-- bench:{name} --> ... <!-- /bench:{name} --> block")
-        text = pat.sub(lambda m: f'{m.group(1)}\n{fn()}\n{m.group(2)}', text)
+    for kind, blocks in BLOCKS.items():
+        for name, fn in blocks.items():
+            pat = re.compile(rf'(<!-- {kind}:{name} -->)\n(?:.*?\n)?(<!-- /{kind}:{name} -->)', re.S)
+            if not pat.search(text): sys.exit(f"README.md has no <!-- {kind}:{name} --> ... <!-- /{kind}:{name} --> block")
+            text = pat.sub(lambda m: f'{m.group(1)}\n{fn()}\n{m.group(2)}', text)
     return text
 
 
@@ -80,9 +105,9 @@ def main():
     a = ap.parse_args()
     old = README.read_text(); new = render(old)
     if a.check:
-        if new != old: sys.exit("README.md's benchmark tables differ from bench/results_*.json: run python bench/report.py")
-        print('README benchmark tables match bench/results_*.json'); return
-    README.write_text(new); print('README.md benchmark tables written from bench/results_*.json')
+        if new != old: sys.exit("README.md's tables differ from bench/results_*.json and figures/: run python bench/report.py")
+        print('README tables match bench/results_*.json and figures/'); return
+    README.write_text(new); print('README.md tables written from bench/results_*.json and figures/')
 
 
 if __name__ == '__main__':

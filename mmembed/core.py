@@ -185,7 +185,7 @@ def _probe_fluidsynth(exe: str, env) -> str:
     try: r = subprocess.run([exe, '--version'], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as e: r, why = None, f"{type(e).__name__}: {e}"
     if r is not None and r.returncode == 0 and 'fluidsynth' in (r.stdout + r.stderr).lower(): return exe
-    if r is not None: why = f"exit status {r.returncode}: {(r.stderr or r.stdout).strip()[:200]!r}"
+    if r is not None: why = f"exit status {r.returncode}" + (f": {(r.stderr or r.stdout).strip().splitlines()[0][:120]!r}" if (r.stderr or r.stdout).strip() else '')
     src = f" (from MMEMBED_FLUIDSYNTH={env!r})" if env else ''
     raise SetupError(f"The FluidSynth binary {exe}{src} does not work: `{exe} --version` failed ({why}). "
                      f"Reinstall it (`apt-get install --reinstall --no-install-recommends fluidsynth`)"
