@@ -259,7 +259,7 @@ def where_it_fails(df, out_dir=None, name: str = 'where_it_fails'):
     for ax, col in zip(axes, ['notes in window', 'near-duplicates']):
         sns.barplot(df, x=col, y='hit', ax=ax, color='C0', errorbar=('ci', 95), n_boot=300, seed=0)
         counts = df[col].value_counts().reindex(df[col].cat.categories)
-        for i, c in enumerate(counts): ax.annotate(f'n={c}', (i, 0.02), ha='center', fontsize=7, color='w')
+        for i, c in enumerate(counts): ax.annotate(f'n={c}', (i, 0.95), ha='center', fontsize=7)
         ax.set(ylim=(0, 1), ylabel='R@1', title=f'R@1 by {col}')
     order = df.groupby('composer')['hit'].mean().sort_values().index
     sns.barplot(df, x='composer', y='hit', order=order, ax=axes[2], color='C1', errorbar=('ci', 95), n_boot=300, seed=0)
