@@ -16,7 +16,7 @@ from .midi import rewrite_midi
 # %% auto #0
 __all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'AudioError',
            'load_audio', 'fluidsynth_command', 'RenderError', 'render_audio', 'numpy_fft', 'cqt', 'Condition',
-           'room_impulse', 'pink_noise', 'record', 'mp3_round_trip', 'render_condition', 'augment_cqt']
+           'eq_gain', 'room_impulse', 'pink_noise', 'record', 'mp3_round_trip', 'render_condition', 'augment_cqt']
 
 # %% ../nbs/01b_audio.ipynb #8b9c0d1e
 class AudioError(ValueError):
@@ -146,6 +146,10 @@ CONDITIONS = {
 
 def _seed(name) -> int: return int.from_bytes(hashlib.sha1(str(name).encode()).digest()[:4], 'little')
 
+def eq_gain(freqs, gain_db: float = 0.0, tilt_db_per_octave: float = 0.0) -> np.ndarray:
+    "Amplitude factor at `freqs` (Hz) of a level change and a spectral tilt pivoting at 1 kHz."
+    return 10 ** ((gain_db + tilt_db_per_octave * np.log2(np.asarray(freqs) / 1000)) / 20)
+
 def room_impulse(rt60: float, sr: int = SAMPLE_RATE, seed: int = 0) -> np.ndarray:
     "A synthetic room impulse response: the direct sound, then noise decaying 60 dB in `rt60` s, as much energy as the direct sound."
     n = max(int(1.5 * rt60 * sr), 2)
@@ -165,8 +169,7 @@ def record(y: np.ndarray, cond: Condition, seed=0, sr: int = SAMPLE_RATE) -> np.
     "`y` as `cond` records it (all but the detuning, which `render_audio` does); `seed`: any hashable, e.g. the piece id."
     y = np.asarray(y, np.float32); rng_seed = _seed(seed)
     if cond.tilt_db_per_octave or cond.gain_db:
-        f = np.maximum(np.fft.rfftfreq(len(y), 1 / sr), 20.0)
-        g = 10 ** ((cond.gain_db + cond.tilt_db_per_octave * np.log2(f / 1000)) / 20)
+        g = eq_gain(np.maximum(np.fft.rfftfreq(len(y), 1 / sr), 20.0), cond.gain_db, cond.tilt_db_per_octave)
         y = np.fft.irfft(np.fft.rfft(y) * g, len(y)).astype(np.float32)
     if cond.reverb_rt60:
         from scipy.signal import fftconvolve
@@ -209,7 +212,7 @@ def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=No
         f = (pos - np.floor(pos))[:, None].astype(np.float32)
         M = (1 - f) * M[i0] + f * M[i1]
     if gain is not None or tl is not None:                # level and spectral tilt around 1 kHz
-        M = M * (10 ** (((gain or 0.0) + (tl or 0.0) * np.log2(cqt_frequencies() / 1000)) / 20)).astype(np.float32)[:, None]
+        M = M * eq_gain(cqt_frequencies(), gain or 0.0, tl or 0.0).astype(np.float32)[:, None]
     if rt:                                                # a room: each bin's energy decays 60 dB in rt seconds
         a = 10 ** (-6 * HOP / SAMPLE_RATE / rt)
         E = M.astype(np.float64) ** 2

@@ -17,7 +17,7 @@ from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
-from .audio import RenderError, render_audio, cqt, CONDITIONS, record
+from .audio import RenderError, render_audio, cqt, CONDITIONS, LOG_GAMMA, record
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'cqt_path', 'roll_path', 'beats_path',
@@ -31,7 +31,6 @@ def _digest(*parts) -> str:
 
 def cqt_key() -> str:
     "Folder name fixing every parameter that shapes a CQT."
-    from mmembed.audio import LOG_GAMMA
     return 'cqt-' + _digest(CACHE_VERSION, SAMPLE_RATE, HOP, N_BINS, BINS_PER_OCTAVE, FMIN, LOG_GAMMA, 'float16')
 
 def roll_key(velocity=False, sustain=False) -> str:
@@ -110,7 +109,8 @@ def _cqt_task(piece: Piece, soundfont: str, transpose: int, cache_root, conditio
     todo = [c for c in conditions if load_cached(cqt_path(piece, soundfont, transpose, cache_root, c), np.float16, 2, N_BINS) is None]
     out = {'cached': len(conditions) - len(todo)}
     if not todo: return out
-    detune = condition_of(todo[0]).detune_cents if condition_of(todo[0]) else 0.0
+    first = condition_of(todo[0])
+    detune = first.detune_cents if first else 0.0
     y = render_audio(piece.path, soundfont, transpose, detune_cents=detune)   # a refused MIDI file raises here: nothing is cached
     for c in todo:
         cond = condition_of(c)

@@ -133,8 +133,8 @@ class Soundfont:
         with open(p, 'rb') as f: head = f.read(12)
         if size == 0: why = 'the file is empty'
         elif len(head) < 12 or head[:4] != b'RIFF' or head[8:12] != b'sfbk': why = 'no RIFF sfbk header: not a SoundFont'
-        elif int.from_bytes(head[4:8], 'little') + 8 != size:
-            why = f'truncated or padded: its header declares {int.from_bytes(head[4:8], "little") + 8} bytes, the file has {size}'
+        elif (declared := int.from_bytes(head[4:8], 'little') + 8) != size:
+            why = f'truncated or padded: its header declares {declared} bytes, the file has {size}'
         else: return p
         fix = f"reinstall it (`apt-get install --reinstall {self.package}`)" if self.package else "replace the file"
         raise SetupError(f"Soundfont {p} is broken ({why}): {fix}.")
@@ -185,7 +185,9 @@ def _probe_fluidsynth(exe: str, env) -> str:
     try: r = subprocess.run([exe, '--version'], capture_output=True, text=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as e: r, why = None, f"{type(e).__name__}: {e}"
     if r is not None and r.returncode == 0 and 'fluidsynth' in (r.stdout + r.stderr).lower(): return exe
-    if r is not None: why = f"exit status {r.returncode}" + (f": {(r.stderr or r.stdout).strip().splitlines()[0][:120]!r}" if (r.stderr or r.stdout).strip() else '')
+    if r is not None:
+        said = (r.stderr or r.stdout).strip()
+        why = f"exit status {r.returncode}" + (f": {said.splitlines()[0][:120]!r}" if said else '')
     src = f" (from MMEMBED_FLUIDSYNTH={env!r})" if env else ''
     raise SetupError(f"The FluidSynth binary {exe}{src} does not work: `{exe} --version` failed ({why}). "
                      f"Reinstall it (`apt-get install --reinstall --no-install-recommends fluidsynth`)"

@@ -4,7 +4,7 @@
 
 # %% ../nbs/05_evaluate.ipynb #0b49f7de
 from __future__ import annotations
-import copy, csv, json
+import copy, csv, json, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -15,7 +15,7 @@ from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
 from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window
-from .cache import condition_of
+from .audio import CONDITIONS
 
 # %% auto #0
 __all__ = ['QUOTED_ROWS', 'ROW_LABELS', 'TABLE_COLUMNS', 'test_database', 'embed_database', 'excerpts_of', 'evaluate_database',
@@ -30,7 +30,6 @@ def test_database(cfg: Config, *, n_candidates: int = 2000, seed: int = 0, split
                                   condition=condition, midi_root=midi_root, cache_root=cache_root)
     w = candidate_windows(ix, n_candidates, seed)
     if len(w) < n_candidates:
-        import warnings
         warnings.warn(f"Only {len(w)} distinct windows in the {split} split; the database is smaller than {n_candidates}.")
     return ix, w
 
@@ -209,7 +208,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
         res = evaluate_database(embed_database(best, cix, cw, cfg=cfg), excerpt)
         results[f'best@{c}'] = res
         cond_rows.append(table_row(f'best@{c}', res, f'measured: {_rel(checkpoint)}, {ix.window}-beat windows, the test audio '
-                                   f'recorded as {c} ({condition_of(c).key})', label=f'ours, best: {c}'))
+                                   f'recorded as {c} ({CONDITIONS[c].key})', label=f'ours, best: {c}'))
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
         if study is not None and k in ('study_bug', 'study'): return f'measured: {_rel(study_checkpoint)}, {six.window}-beat windows'

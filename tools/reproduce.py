@@ -18,8 +18,8 @@ CHAIN = ['01b_audio', '01c_cache', '01d_snippets', '04c_train', '05_evaluate', '
 
 
 class _Quiet:
-    "A stream that drops the kernel's start-up noise (unencrypted local TCP, no ipywidgets), passing everything else."
-    NOISE = ('Kernel is running over TCP without encryption', 'IProgress not found', 'from .autonotebook import tqdm')
+    "A stream that drops tqdm's warning about missing ipywidgets from the cells' output, passing everything else."
+    NOISE = ('IProgress not found', 'from .autonotebook import tqdm')
     def __init__(self, stream): self.stream = stream
     def write(self, s):
         if not any(n in s for n in self.NOISE): self.stream.write(s); self.stream.flush()
