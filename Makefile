@@ -9,6 +9,7 @@ PROFILE ?= default
 VENV ?= .venv
 PY := $(VENV)/bin/python
 TORCH_VERSION := 2.13.0
+BASIC_PITCH_VERSION := 0.4.0
 SYS_PACKAGES := fluidsynth fluid-soundfont-gm musescore-general-soundfont-small timgm6mb-soundfont fluidr3mono-gm-soundfont
 
 .PHONY: help setup sysdeps venv data sync-check test reproduce clean
@@ -44,6 +45,7 @@ $(VENV)/.installed: settings.ini setup.py
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q torch==$(TORCH_VERSION)
 	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m pip install -q --no-deps basic-pitch==$(BASIC_PITCH_VERSION)   # its ONNX model runs offline; its declared deps would pull TensorFlow
 	@touch $@
 
 # The data root ($$MMEMBED_DATA or data/piano-midi); downloaded and verified when absent.

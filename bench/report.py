@@ -64,6 +64,16 @@ def faiss_latency() -> str:
     return '\n'.join(out)
 
 
+def decode_speed() -> str:
+    if not (HERE / 'results_decode_speed.json').exists(): return '(not measured yet: `python bench/decode_speed.py --out bench/results_decode_speed.json`)'
+    r = load('results_decode_speed.json')
+    out = [f"{r['window']}-beat windows, {r['threads']} threads, medians of {r['repeats']} timings; snippets per second.", '',
+           f"| system | batched ({r['batch']}) | ratio to the encoder | one at a time | ratio to the encoder |", '| --- | --- | --- | --- | --- |']
+    out += [f"| {s['system']} | {s['batch_per_s']:.0f} | {s['batch_ratio_to_encoder']:.2f} | {s['single_per_s']:.0f} | "
+            f"{s['single_ratio_to_encoder']:.2f} |" for s in r['systems']]
+    return '\n'.join(out)
+
+
 FIGURES = HERE.parent / 'figures'
 
 
@@ -85,9 +95,11 @@ def where_it_fails() -> str:
     return '\n'.join(out)
 
 
-BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency},
+BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
+                    'decode_speed': decode_speed},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
-                      'where_it_fails': where_it_fails}}
+                      'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
+                      'transcription_table': lambda: md_table('transcription_table')}}
 
 
 def render(text: str) -> str:

@@ -86,6 +86,12 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
     'overwrite': 'bool', 'build': 'bool', 'study_epochs': 'int', 'study_max_windows': 'int | None',
     'checkpoint': 'str | None', 'study_checkpoint': 'str | None', 'n_candidates': 'int', 'db_split': 'str',
     'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple',
+    # the VAE (06_vae)
+    'latent_dim': 'int', 'latent_dims': 'tuple', 'beta': 'float', 'match_weight': 'float', 'vae_lr': 'float',
+    'vae_batch_size': 'int', 'vae_epochs': 'int', 'vae_max_windows': 'int | None', 'knn': 'int',
+    # transcription (07_transcribe)
+    'vae_checkpoint': 'str | None', 'method': 'str', 'grid': 'str', 'eval_dir': 'str | None', 'eval_pieces': 'int | None',
+    'eval_seconds': 'float | None', 'eval_condition': 'str | None',
 }
 # ranges and choices: (minimum, maximum) with None for no bound, or a tuple of allowed values
 _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_jobs': (1, None), 'seed': (0, None),
@@ -94,9 +100,14 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'lr_patience': (0, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
-           'db_split': ('train', 'valid', 'test'), 'augment': ('none', 'recording'), 'extra_sizes': (2, None)}
-_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int}   # element types of tuples
-_STRICT_MIN = {'lr', 'temperature'}                      # ranges whose minimum itself is not allowed
+           'db_split': ('train', 'valid', 'test'), 'augment': ('none', 'recording'), 'extra_sizes': (2, None),
+           'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
+           'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
+           'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
+           'eval_seconds': (1.0, None)}
+_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int,
+          'latent_dims': int}   # element types of tuples
+_STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed
 
 def config_keys() -> set:
     "Every flat setting of `Config`."
@@ -145,9 +156,9 @@ def check_setting(key: str, value, kind: str):
             if (lo is not None and (x < lo or (x == lo and key in _STRICT_MIN))) or (hi is not None and x > hi):
                 rng = f"{'>' if key in _STRICT_MIN else '>='} {lo}" + (f" and <= {hi}" if hi is not None else '')
                 raise SettingsError(f"Setting {key!r} must be {rng}, got {x!r}")
-    if key == 'conditions':
+    if key in ('conditions', 'eval_condition') and value is not None:
         from mmembed.audio import CONDITIONS
-        for c in value:
+        for c in (value if isinstance(value, tuple) else (value,)):
             if c not in CONDITIONS: raise SettingsError(f"Setting 'conditions': unknown recording condition {c!r}; known: {list(CONDITIONS)}")
     if key in ('soundfonts', 'holdout_soundfont', 'soundfont') and value is not None:
         for f in (value if isinstance(value, tuple) else (value,)):

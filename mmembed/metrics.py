@@ -10,8 +10,9 @@ import torch
 from .loss import true_ranks
 
 # %% auto #0
-__all__ = ['validate_ranks', 'recall_at_k', 'median_rank', 'mean_reciprocal_rank', 'chance_levels', 'retrieval_metrics',
-           'roll_counts', 'tm_score', 'frame_prf', 'piece_identification']
+__all__ = ['THRESHOLDS', 'validate_ranks', 'recall_at_k', 'median_rank', 'mean_reciprocal_rank', 'chance_levels',
+           'retrieval_metrics', 'roll_counts', 'tm_score', 'frame_prf', 'piece_identification', 'choose_threshold',
+           'roll_scores', 'notes_in']
 
 # %% ../nbs/04a_metrics.ipynb #a1501693
 def validate_ranks(ranks) -> np.ndarray:
@@ -101,3 +102,36 @@ def piece_identification(S, candidate_piece, excerpts, excerpt_piece, k: int = 1
         pred.append(max(votes.items(), key=lambda kv: kv[1])[0])
     acc = float(np.mean([p == t for p, t in zip(pred, excerpt_piece)]))
     return {'SG': acc, 'predicted': pred}
+
+# %% ../nbs/04a_metrics.ipynb #c4a00002
+def _grid_counts(prob: np.ndarray, ref: np.ndarray, grid) -> np.ndarray:
+    "(len(grid), 3) TP, FP, FN of prob >= t against ref, pooled over all cells."
+    ref = np.asarray(ref) > 0
+    out = np.zeros((len(grid), 3))
+    for i, t in enumerate(grid):
+        est = prob >= t
+        tp = np.count_nonzero(est & ref); out[i] = tp, np.count_nonzero(est) - tp, np.count_nonzero(ref) - tp
+    return out
+
+THRESHOLDS = np.round(np.arange(0.05, 0.96, 0.05), 2)
+
+def choose_threshold(prob: np.ndarray, ref: np.ndarray, grid=THRESHOLDS) -> tuple[float, float]:
+    "(threshold, frame F1): the threshold on `grid` with the best pooled frame F1 of `prob` against `ref` (validation windows, never test)."
+    if np.shape(prob) != np.shape(ref): raise ValueError(f"probabilities {np.shape(prob)} and reference rolls {np.shape(ref)} differ in shape")
+    c = _grid_counts(np.asarray(prob), ref, grid)
+    f1 = 2 * c[:, 0] / np.maximum(2 * c[:, 0] + c[:, 1] + c[:, 2], 1)
+    i = int(np.argmax(f1))
+    return float(grid[i]), float(f1[i])
+
+def roll_scores(prob: np.ndarray, ref: np.ndarray, threshold: float) -> dict:
+    "Frame P/R/F1 (pooled over the windows) and TM of `prob >= threshold` against `ref`, with mmembed.metrics."
+    est = (np.asarray(prob) >= threshold)
+    c = roll_counts(ref, est)
+    p = c['TP'] / (c['TP'] + c['FP']) if c['TP'] + c['FP'] else 0.0
+    r = c['TP'] / (c['TP'] + c['FN']) if c['TP'] + c['FN'] else 0.0
+    return {'P': p, 'R': r, 'F1': 2 * p * r / (p + r) if p + r else 0.0, 'TM': tm_score(ref, est)}
+
+def notes_in(rolls) -> np.ndarray:
+    "Notes starting in each roll (n, 128, T): onsets, a note held from the first step counted once."
+    R = np.asarray(rolls) > 0
+    return (R[:, :, 1:] & ~R[:, :, :-1]).sum((1, 2)) + R[:, :, 0].sum(1)

@@ -9,12 +9,12 @@ import numpy as np
 import torch
 from .core import *
 from .config import *
-from .snippets import SnippetIndex
+from .snippets import SnippetIndex, slice_roll
 from .models import JointModel, embed
 
 # %% auto #0
 __all__ = ['CheckpointError', 'read_checkpoint', 'load_checkpoint', 'candidate_windows', 'window_pairs', 'embed_windows',
-           'check_window', 'EmbeddingIndex']
+           'check_window', 'EmbeddingIndex', 'window_rolls', 'RetrievalTranscriber']
 
 # %% ../nbs/04b_retrieval.ipynb #7e000007
 class CheckpointError(ValueError):
@@ -92,3 +92,56 @@ class EmbeddingIndex:
         if int(k) < 1: raise ValueError(f"k must be at least 1, got {k}")
         if len(self) == 0: raise ValueError("the index is empty: add() embeddings before searching")
         return self.index.search(self._prep(q), min(int(k), len(self)))
+
+# %% ../nbs/04b_retrieval.ipynb #c4b00002
+def window_rolls(index: SnippetIndex, windows) -> np.ndarray:
+    "Binary rolls (n, 128, w*24) of `windows` of `index`, as uint8 (no audio read)."
+    out = np.zeros((len(windows), *roll_shape(index.window)), np.uint8)
+    for j, w in enumerate(windows):
+        out[j] = slice_roll(index.roll(int(index.piece_idx[w])), int(index.starts[w]), index.window) > 0
+    return out
+
+class RetrievalTranscriber:
+    "k-NN transcription: the rolls of the `k` training windows nearest to an audio snippet's embedding."
+    def __init__(self, model: JointModel, cfg: Config, zs, packed: np.ndarray):
+        self.model, self.cfg, self.packed, self.window = model.eval(), cfg, packed, cfg.data.window
+        self.index = EmbeddingIndex(cfg.model.embed_dim).add(zs)
+        self.zs = torch.as_tensor(zs)
+    @classmethod
+    def from_training(cls, checkpoint, data: DataConfig | None = None, *, midi_root=None, cache_root=None, progress: bool = True):
+        "The database of every distinct training window of `data` (default: the checkpoint's), embedded by the checkpoint's roll encoder."
+        from tqdm.auto import tqdm
+        model, cfg, _ = load_checkpoint(checkpoint)
+        db = SnippetIndex.from_config(data or cfg.data, 'train', midi_root=midi_root, cache_root=cache_root)
+        check_window(cfg, db, f"checkpoint {checkpoint}")
+        zs, packed = [], []
+        for i in tqdm(range(0, len(db.unique), 4096), desc='embedding training rolls', unit='chunk', disable=not progress, leave=False):
+            R = window_rolls(db, db.unique[i:i + 4096])
+            packed.append(np.packbits(R, axis=1)); zs.append(embed(model.score, torch.from_numpy(R.astype(np.float32))[:, None]))
+        return cls(model, cfg, torch.cat(zs), np.concatenate(packed))
+    def save(self, path) -> Path:
+        "One file with the encoders, the config, the embeddings and the packed rolls, written atomically."
+        path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f'.{path.name}.tmp')
+        try:
+            torch.save({'model': self.model.state_dict(), 'config': self.cfg.to_dict(), 'zs': self.zs, 'packed': torch.from_numpy(self.packed)}, tmp)
+            tmp.replace(path)
+        finally: tmp.unlink(missing_ok=True)
+        return path
+    @classmethod
+    def load(cls, path) -> RetrievalTranscriber:
+        d = read_checkpoint(path)
+        cfg = Config.from_dict(d['config'])
+        model = JointModel(cfg.model); model.load_state_dict(d['model'])
+        return cls(model, cfg, d['zs'], d['packed'].numpy())
+    def __len__(self): return len(self.index)
+    def rolls(self, ids) -> np.ndarray:
+        "Binary rolls (n, 128, w*24) of database entries `ids`."
+        return np.unpackbits(self.packed[np.asarray(ids)], axis=1, count=N_PITCHES)
+    def probs(self, cqts, k: int = 1) -> np.ndarray:
+        "Roll probabilities (n, 128, w*24) of CQT snippets (n, 1, 128, w*43): the similarity-weighted mean of the k nearest rolls."
+        sims, ids = self.index.search(embed(self.model.audio, cqts), k)
+        wts = np.clip(sims, 1e-6, None); wts = wts / wts.sum(1, keepdims=True)
+        out = np.zeros((len(ids), *roll_shape(self.window)), np.float32)
+        for j in range(ids.shape[1]): out += wts[:, j, None, None] * self.rolls(ids[:, j])
+        return out

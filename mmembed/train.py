@@ -22,8 +22,8 @@ from .metrics import retrieval_metrics
 from .retrieval import CheckpointError, candidate_windows, embed_windows, read_checkpoint
 
 # %% auto #0
-__all__ = ['NEUTRAL_SETTINGS', 'STUDY_SETTINGS', 'validate', 'batch_loss', 'save_checkpoint', 'config_diff', 'plot_history',
-           'train', 'run_profile', 'main']
+__all__ = ['NEUTRAL_SETTINGS', 'STUDY_SETTINGS', 'validate', 'batch_loss', 'save_checkpoint', 'record_epoch', 'config_diff',
+           'plot_history', 'train', 'run_profile', 'main']
 
 # %% ../nbs/04c_train.ipynb #12b55b9b
 def validate(model: JointModel, index: SnippetIndex, windows) -> dict:
@@ -57,6 +57,14 @@ def save_checkpoint(path, model, cfg: Config, epoch: int, history: list, optimiz
     try:
         torch.save(state, tmp); os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
+
+def record_epoch(out_dir: Path, model, cfg, history: list, best: dict, improved: bool, optimizer=None, scheduler=None):
+    "The end of an epoch: `best.pt` when it improved, `last.pt` (to resume from) and `log.csv` in `out_dir`."
+    epoch = history[-1]['epoch']
+    if improved: save_checkpoint(out_dir / 'best.pt', model, cfg, epoch, history, best=best)
+    save_checkpoint(out_dir / 'last.pt', model, cfg, epoch, history, optimizer, scheduler, best)
+    with open(out_dir / 'log.csv', 'w', newline='') as f:
+        w = csv.DictWriter(f, fieldnames=list(history[-1]), lineterminator='\n'); w.writeheader(); w.writerows(history)
 
 def config_diff(a: dict, b: dict) -> list[str]:
     "The settings (as 'section.key: a -> b') in which two config dictionaries differ, neutral settings left out; a missing setting counts as its default."
@@ -167,10 +175,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
         improved = best is None or (score > best['score'] if maximise else score < best['score'])
         if improved: best = {**row, 'score': score}
         if rank == 0:
-            if improved: save_checkpoint(out_dir / 'best.pt', model, cfg, epoch, history, best=best)
-            save_checkpoint(out_dir / 'last.pt', model, cfg, epoch, history, opt, sched, best)
-            with open(out_dir / 'log.csv', 'w', newline='') as f:
-                w = csv.DictWriter(f, fieldnames=list(row), lineterminator='\n'); w.writeheader(); w.writerows(history)
+            record_epoch(out_dir, model, cfg, history, best, improved, opt, sched)
             if progress: print(f"epoch {epoch}: loss {row['train_loss']:.4f}  valid R@1 {val['R@1']:.3f}  MRR {val['MRR']:.3f}  "
                                f"MR {val['MR']:.0f}  ({row['seconds']:.0f} s, {row['pairs'] / row['seconds']:.0f} pairs/s)", flush=True)
     if rank == 0 and history:
@@ -180,7 +185,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
-                      both_directions=False, transpositions=[0])
+                      both_directions=False, transpositions=[0], augment='none')
 
 def run_profile(settings: dict, *, main: bool = True, study: bool = True, midi_root=None, cache_root=None,
                 progress: bool = True) -> dict:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # The chain, in order; notebooks not written yet are skipped.
-CHAIN = ['01b_audio', '01c_cache', '01d_snippets', '04c_train', '05_evaluate', '06_vae', '07_transcribe']
+CHAIN = ['01b_audio', '01c_cache', '01d_snippets', '04c_train', '05_evaluate', '06_vae', '06a_vae_eval', '07a_harness']
 
 
 class _Quiet:
