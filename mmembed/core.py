@@ -15,8 +15,8 @@ __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER
            'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SOUNDFONTS',
            'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES', 'cqt_frequencies', 'midi_to_cqt_bin',
            'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'runs_dir',
-           'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'save_figure', 'random_pairs',
-           'seed_everything', 'get_device']
+           'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'in_project', 'project_relative',
+           'save_figure', 'random_pairs', 'seed_everything', 'get_device']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
@@ -194,6 +194,15 @@ def _probe_fluidsynth(exe: str, env) -> str:
                      f"{' or point MMEMBED_FLUIDSYNTH at a working one' if env else ''}.")
 
 # %% ../nbs/00_core.ipynb #8b2c13bd
+def in_project(p) -> Path:
+    "`p` as given when absolute, else relative to the project root (how profiles and transcriber.json name paths)."
+    return Path(p) if Path(p).is_absolute() else project_root() / p
+
+def project_relative(p) -> str:
+    "`p` relative to the project root when it lies inside it (no absolute path of this machine in committed files), else as is."
+    p = Path(p).resolve()
+    return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
+
 def save_figure(fig, name: str, out_dir) -> Path:
     "Save `fig` as `<out_dir>/<name>.png` without metadata that changes between runs (`figures_dir()` publishes)."
     p = Path(out_dir) / f'{name}.png'

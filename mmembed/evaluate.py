@@ -176,11 +176,6 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
     return ax
 
 # %% ../nbs/05_evaluate.ipynb #40611bf5
-def _rel(p) -> str:
-    "`p` relative to the project root when it lies inside it."
-    p = Path(p).resolve()
-    return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
-
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
            soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
            midi_root=None, cache_root=None) -> dict:
@@ -207,16 +202,16 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
         if not np.array_equal(cw, w): raise RuntimeError(f"condition {c!r} drew other candidate windows")
         res = evaluate_database(embed_database(best, cix, cw, cfg=cfg), excerpt)
         results[f'best@{c}'] = res
-        cond_rows.append(table_row(f'best@{c}', res, f'measured: {_rel(checkpoint)}, {ix.window}-beat windows, the test audio '
+        cond_rows.append(table_row(f'best@{c}', res, f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows, the test audio '
                                    f'recorded as {c} ({CONDITIONS[c].key})', label=f'ours, best: {c}'))
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
-        if study is not None and k in ('study_bug', 'study'): return f'measured: {_rel(study_checkpoint)}, {six.window}-beat windows'
-        return f'measured: {_rel(checkpoint)}, {ix.window}-beat windows'
+        if study is not None and k in ('study_bug', 'study'): return f'measured: {project_relative(study_checkpoint)}, {six.window}-beat windows'
+        return f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows'
     rows = QUOTED_ROWS + [table_row(k, r, src(k)) for k, r in results.items() if '@' not in k] + cond_rows + [chance_row(n)]
     out_dir = Path(out_dir or figures_dir())
     write_table(rows, out_dir, name)
-    meta = {'checkpoint': _rel(checkpoint), 'study_checkpoint': _rel(study_checkpoint) if study_checkpoint else None,
+    meta = {'checkpoint': project_relative(checkpoint), 'study_checkpoint': project_relative(study_checkpoint) if study_checkpoint else None,
             'n_candidates': n, 'seed': seed, 'split': split, 'soundfont': soundfont or cfg.data.holdout_soundfont,
             'window': ix.window, 'pieces': int(len(np.unique(dbs['best']['piece']))), 'conditions': list(conditions)}
     (out_dir / f'{name}.json').write_text(json.dumps({'meta': meta, 'rows': rows}, indent=1, default=float))

@@ -10,7 +10,7 @@ import numpy as np
 from tqdm.auto import tqdm
 from .core import *
 from .audio import load_audio, record, render_audio, CONDITIONS
-from .metrics import roll_counts
+from .metrics import roll_counts, prf
 from .transcribe import TranscribeError, Transcriber, find_model, transcribe
 
 # %% auto #0
@@ -65,10 +65,9 @@ def note_scores(ref: np.ndarray, est: np.ndarray, duration: float) -> dict:
         on = mir_eval.transcription.precision_recall_f1_overlap(r_iv, hz(ref), e_iv, hz(est), onset_tolerance=0.05, offset_ratio=None)
         off = mir_eval.transcription.precision_recall_f1_overlap(r_iv, hz(ref), e_iv, hz(est), onset_tolerance=0.05)
     n = int(np.ceil(duration * 100)) + 1
-    c = roll_counts(frame_roll(ref, n), frame_roll(est, n))
-    p = c['TP'] / max(c['TP'] + c['FP'], 1); r = c['TP'] / max(c['TP'] + c['FN'], 1)
+    c = roll_counts(frame_roll(ref, n), frame_roll(est, n)); f = prf(c)
     return {'note P': on[0], 'note R': on[1], 'note F1': on[2], 'note+off F1': off[2],
-            'frame P': p, 'frame R': r, 'frame F1': 2 * p * r / (p + r) if p + r else 0.0, **c}
+            'frame P': f['precision'], 'frame R': f['recall'], 'frame F1': f['f1'], **c}
 
 # %% ../nbs/07a_harness.ipynb #b0c1e020
 def basic_pitch_system():
@@ -111,21 +110,21 @@ def evaluate_folder(folder, *, methods=('vae', 'retrieval'), grids=('beats',), b
     for m in methods:
         for g in grids: systems[f'mmembed {m}, grid {g}'] = ours_system(m, g, model)
     if basic_pitch: systems['basic-pitch 0.4.0 (ONNX)'] = basic_pitch_system()
+    refs = {a: read_reference(r) for a, r in pairs}                     # read once, not once a system
+    durations = {a: len(load_audio(a)) / SAMPLE_RATE for a, _ in pairs}
     per_file, rows, preds = [], [], {}
     for sname, run in systems.items():
         run(pairs[0][0])                       # warm-up, untimed: numba's compilation in librosa, ONNX's first run
         wall, audio_s, scores = 0.0, 0.0, []
-        for a, r in tqdm(pairs, desc=sname, unit='file', disable=not progress, leave=False):
-            ref = read_reference(r)
-            dur = len(load_audio(a)) / SAMPLE_RATE
+        for a, _ in tqdm(pairs, desc=sname, unit='file', disable=not progress, leave=False):
+            dur = durations[a]
             t0 = time.perf_counter(); est = run(a); dt = time.perf_counter() - t0
-            s = note_scores(ref, est, dur); wall += dt; audio_s += dur; scores.append(s); preds[(sname, a.stem)] = est
+            s = note_scores(refs[a], est, dur); wall += dt; audio_s += dur; scores.append(s); preds[(sname, a.stem)] = est
             per_file.append({'system': sname, 'file': a.name, **{k: s[k] for k in ('note F1', 'note+off F1', 'frame F1')}, 'audio s': dur, 'wall s': dt})
-        tp, fp, fn = (sum(s[k] for s in scores) for k in ('TP', 'FP', 'FN'))
-        fp_, fr_ = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        f = prf({k: sum(s[k] for s in scores) for k in ('TP', 'FP', 'FN')})   # frames pooled over the files
         rows.append({'system': sname + label, 'files': len(pairs), 'note F1': float(np.mean([s['note F1'] for s in scores])),
                      'note+off F1': float(np.mean([s['note+off F1'] for s in scores])),
-                     'frame F1': 2 * fp_ * fr_ / (fp_ + fr_) if fp_ + fr_ else 0.0, 'frame P': fp_, 'frame R': fr_,
+                     'frame F1': f['f1'], 'frame P': f['precision'], 'frame R': f['recall'],
                      'audio s': audio_s, 'wall s': wall, 'x realtime': audio_s / wall if wall else float('inf')})
     if out_dir is not None: write_transcription_table(rows, per_file, out_dir, name)
     return {'rows': rows, 'files': per_file, 'preds': preds, 'pairs': pairs}
@@ -209,13 +208,9 @@ def run_transcription_profile(run_name: str, *, eval_dir=None, eval_pieces: int 
         rows += res['rows']; files += [{**f, 'system': f['system'] + label} for f in res['files']]
         first = first or res
     dest = Path(out_dir) if out_dir else root
-    write_transcription_table(rows, files, dest, notes=[f"evaluation set: {_rel(sets[''])}" + ('' if eval_dir else f" ({eval_pieces} held-out test "
-                              f"pieces, first {eval_seconds:g} s, held-out font)"), f"models: {_rel(spec_path)}"])
+    write_transcription_table(rows, files, dest, notes=[f"evaluation set: {project_relative(sets[''])}" + ('' if eval_dir else f" ({eval_pieces} held-out test "
+                              f"pieces, first {eval_seconds:g} s, held-out font)"), f"models: {project_relative(spec_path)}"])
     a, r = first['pairs'][0]
     preds = {s: first['preds'][(s, a.stem)] for s in dict.fromkeys(k[0] for k in first['preds'])}
     fig = plot_systems(read_reference(r), preds, title=a.stem); save_figure(fig, 'transcription_example', dest); plt.close(fig)
     return {'rows': rows, 'files': files, 'dest': dest}
-
-def _rel(p) -> str:
-    p = Path(p).resolve()
-    return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)

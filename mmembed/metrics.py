@@ -11,8 +11,8 @@ from .loss import true_ranks
 
 # %% auto #0
 __all__ = ['THRESHOLDS', 'validate_ranks', 'recall_at_k', 'median_rank', 'mean_reciprocal_rank', 'chance_levels',
-           'retrieval_metrics', 'roll_counts', 'tm_score', 'frame_prf', 'piece_identification', 'choose_threshold',
-           'roll_scores', 'notes_in']
+           'retrieval_metrics', 'roll_counts', 'tm_score', 'prf', 'frame_prf', 'piece_identification',
+           'choose_threshold', 'roll_scores', 'notes_in']
 
 # %% ../nbs/04a_metrics.ipynb #a1501693
 def validate_ranks(ranks) -> np.ndarray:
@@ -78,12 +78,16 @@ def tm_score(ref, est, binary: bool = True) -> float:
     err = c['FP'] + c['FN']
     return float('inf') if err == 0 else c['TP'] / err
 
+def prf(counts: dict) -> dict:
+    "Precision, recall and F1 of TP/FP/FN counts (0.0 where undefined); pooled counts give pooled scores."
+    tp, fp, fn = counts['TP'], counts['FP'], counts['FN']
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {'precision': p, 'recall': r, 'f1': 2 * p * r / (p + r) if p + r else 0.0}
+
 def frame_prf(ref, est) -> dict:
     "Frame-level precision, recall and F1 of binarised rolls (1.0 for a perfect estimate)."
-    c = roll_counts(ref, est)
-    p = c['TP'] / (c['TP'] + c['FP']) if c['TP'] + c['FP'] else 0.0
-    r = c['TP'] / (c['TP'] + c['FN']) if c['TP'] + c['FN'] else 0.0
-    return {'precision': p, 'recall': r, 'f1': 2 * p * r / (p + r) if p + r else 0.0}
+    return prf(roll_counts(ref, est))
 
 # %% ../nbs/04a_metrics.ipynb #2aa3f277
 def piece_identification(S, candidate_piece, excerpts, excerpt_piece, k: int = 1) -> dict:
@@ -125,11 +129,9 @@ def choose_threshold(prob: np.ndarray, ref: np.ndarray, grid=THRESHOLDS) -> tupl
 
 def roll_scores(prob: np.ndarray, ref: np.ndarray, threshold: float) -> dict:
     "Frame P/R/F1 (pooled over the windows) and TM of `prob >= threshold` against `ref`, with mmembed.metrics."
-    est = (np.asarray(prob) >= threshold)
-    c = roll_counts(ref, est)
-    p = c['TP'] / (c['TP'] + c['FP']) if c['TP'] + c['FP'] else 0.0
-    r = c['TP'] / (c['TP'] + c['FN']) if c['TP'] + c['FN'] else 0.0
-    return {'P': p, 'R': r, 'F1': 2 * p * r / (p + r) if p + r else 0.0, 'TM': tm_score(ref, est)}
+    est = np.asarray(prob) >= threshold
+    s = frame_prf(ref, est)
+    return {'P': s['precision'], 'R': s['recall'], 'F1': s['f1'], 'TM': tm_score(ref, est)}
 
 def notes_in(rolls) -> np.ndarray:
     "Notes starting in each roll (n, 128, T): onsets, a note held from the first step counted once."

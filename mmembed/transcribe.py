@@ -74,14 +74,13 @@ class Transcriber:
         if method not in ('vae', 'retrieval'): raise TranscribeError(f"--method must be 'vae' or 'retrieval', not {method!r}")
         self.spec_path = find_model(model)
         spec = json.loads(self.spec_path.read_text())
-        at = lambda p: Path(p) if Path(p).is_absolute() else project_root() / p
         self.method, self.window = method, int(spec['window'])
         if method == 'vae':
-            self.vae = load_vae(at(spec['vae_checkpoint']))[0]
+            self.vae = load_vae(in_project(spec['vae_checkpoint']))[0]
             self.threshold = float(spec['vae_threshold'])
         else:
             if not spec.get('retrieval_db'): raise TranscribeError(f"{self.spec_path} has no retrieval database: its profile had no checkpoint; use --method vae")
-            self.rt = RetrievalTranscriber.load(at(spec['retrieval_db']))
+            self.rt = RetrievalTranscriber.load(in_project(spec['retrieval_db']))
             self.k, self.threshold = int(spec['retrieval_k']), float(spec['retrieval_threshold'])
     def probs(self, cqts) -> np.ndarray:
         "(n, 128, w*24) roll probabilities of CQT windows (n, 1, 128, w*43)."
@@ -90,14 +89,15 @@ class Transcriber:
 # %% ../nbs/07_transcribe.ipynb #b0c1e012
 MIN_RMS_DBFS = -60.0    # quieter than this, a recording is taken for silence
 
-def check_audio(y: np.ndarray, path, window_beats: int, bt: np.ndarray | None = None, sr: int = SAMPLE_RATE):
-    "A `TranscribeError` for silent audio, or audio shorter than one window."
+def check_audio(y: np.ndarray, path, window_beats: int, bt: np.ndarray | None = None, sr: int = SAMPLE_RATE) -> float:
+    "The RMS level of `y`, or a `TranscribeError` for silent audio, or audio shorter than one window."
     rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64)))) if len(y) else 0.0
     if rms == 0 or 20 * np.log10(rms) < MIN_RMS_DBFS:
         raise TranscribeError(f"{path}: the recording is silent (level {20 * np.log10(max(rms, 1e-12)):.0f} dBFS, below {MIN_RMS_DBFS:.0f} dBFS)")
     need = (bt[window_beats] - bt[0]) if bt is not None else window_beats * 0.5
     if len(y) / sr < need:
         raise TranscribeError(f"{path}: {len(y) / sr:.2f} s of audio is shorter than one {window_beats}-beat window ({need:.2f} s on this grid)")
+    return rms
 
 def roll_probs(C: np.ndarray, bt: np.ndarray, tr: Transcriber, hop: int = STEPS_PER_BEAT // 2, batch: int = 128,
                progress: bool = True) -> np.ndarray:
@@ -145,8 +145,7 @@ def transcribe(audio, out=None, *, method: str = 'vae', grid: str = 'beats', tem
     except AudioError as e: raise TranscribeError(str(e)) from None
     check_audio(y, audio, tr.window)
     bt = beat_grid(y, grid=grid, tempo=tempo, beats_file=beats_file, seconds_per_beat=seconds_per_beat)
-    check_audio(y, audio, tr.window, bt)
-    rms = float(np.sqrt(np.mean(np.square(y, dtype=np.float64))))
+    rms = check_audio(y, audio, tr.window, bt)
     C = cqt(y * (0.1 / rms))                                  # the level the training renders had
     P = roll_probs(C, bt, tr, progress=progress)
     t = tr.threshold if threshold is None else float(threshold)

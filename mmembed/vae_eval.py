@@ -63,7 +63,7 @@ def vae_evaluation(vaes: dict, *, checkpoint=None, data: DataConfig, n_candidate
         model, vcfg, ck = load_vae(path)
         if vcfg.data.window != data.window: raise CheckpointError(f"{path} was trained on {vcfg.data.window}-beat windows, not {data.window}")
         ret = evaluate_database({**meta, 'zs': vae_latents(model, t_rolls, 'roll'), 'za': vae_latents(model, t_cqts)})['a2s']
-        src = f"measured: {_rel(path)} (epoch {ck['epoch']})"
+        src = f"measured: {project_relative(path)} (epoch {ck['epoch']})"
         probs[('vae', d)], probs[('oracle', d)] = vae_probs(model, t_cqts), vae_probs(model, t_rolls, 'roll')
         rows.append(_method_row(('vae', d), 'VAE: decode m2(audio)', d, vae_probs(model, v_cqts), v_ref, probs[('vae', d)], t_ref, src, ret))
         rows.append(_method_row(('oracle', d), 'oracle: decode m1e(roll)', d, vae_probs(model, v_rolls, 'roll'), v_ref, probs[('oracle', d)],
@@ -78,13 +78,9 @@ def vae_evaluation(vaes: dict, *, checkpoint=None, data: DataConfig, n_candidate
         for k in sorted({1, knn}):
             probs[('retrieval', k)] = rt.probs(t_cqts, k)
             rows.append(_method_row(('retrieval', k), f'retrieval: {k}-NN of {len(rt)} training windows', rt.cfg.model.embed_dim,
-                                    rt.probs(v_cqts, k), v_ref, probs[('retrieval', k)], t_ref, f"measured: {_rel(checkpoint)}, faiss exact search", ret))
+                                    rt.probs(v_cqts, k), v_ref, probs[('retrieval', k)], t_ref, f"measured: {project_relative(checkpoint)}, faiss exact search", ret))
     return {'rows': rows, 'probs': probs, 'ref': t_ref, 'cqts': t_cqts[:, 0].numpy(), 'notes': notes_in(t_ref), 'piece': meta['piece'],
             'thresholds': {r['key']: r['threshold'] for r in rows}, 'valid_f1': {r['key']: r['valid F1'] for r in rows}, 'retrieval': rt}
-
-def _rel(p) -> str:
-    p = Path(p).resolve()
-    return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
 
 # %% ../nbs/06a_vae_eval.ipynb #a1c1e009
 def plot_decoded(ev: dict, latent: int, n: int = 4, seed: int = 0):
@@ -145,7 +141,7 @@ def run_vae_profile(settings: dict, *, out_dir=None, midi_root=None, cache_root=
     cfg, opts, vcfgs = vae_configs(settings)
     paths = train_vaes(settings, midi_root=midi_root, cache_root=cache_root, progress=progress)
     ck = opts.get('checkpoint')
-    ck = None if ck is None else (Path(ck) if Path(ck).is_absolute() else project_root() / ck)
+    ck = None if ck is None else in_project(ck)
     main = next(iter(vcfgs))
     ev = vae_evaluation(paths, checkpoint=ck, data=cfg.data, n_candidates=opts.get('n_candidates', 2000), n_valid=cfg.train.n_valid,
                         knn=opts.get('knn', 5), seed=cfg.train.seed, midi_root=midi_root, cache_root=cache_root, progress=progress)
@@ -160,12 +156,12 @@ def run_vae_profile(settings: dict, *, out_dir=None, midi_root=None, cache_root=
     methods = {f'VAE decoding (latent {main})': (('vae', main), ev['thresholds'][('vae', main)])}
     if ('retrieval', 1) in ev['probs']: methods['retrieval, top 1'] = (('retrieval', 1), ev['thresholds'][('retrieval', 1)])
     fig, _ = f1_by_notes(ev, methods); save_figure(fig, 'vae_f1_by_notes', dest); plt.close(fig)
-    spec = {'window': cfg.data.window, 'data': asdict(cfg.data), 'latent_dim': main, 'vae_checkpoint': _rel(paths[main]),
+    spec = {'window': cfg.data.window, 'data': asdict(cfg.data), 'latent_dim': main, 'vae_checkpoint': project_relative(paths[main]),
             'vae_threshold': ev['thresholds'][('vae', main)], 'retrieval_db': None}
     if ev['retrieval'] is not None:
         k = max((key[1] for key in ev['valid_f1'] if key[0] == 'retrieval'), key=lambda k: ev['valid_f1'][('retrieval', k)])
-        spec.update(retrieval_db=_rel(ev['retrieval'].save(spec_dir / 'retrieval_db.pt')), retrieval_k=k,
-                    retrieval_threshold=ev['thresholds'][('retrieval', k)], checkpoint=_rel(ck))
+        spec.update(retrieval_db=project_relative(ev['retrieval'].save(spec_dir / 'retrieval_db.pt')), retrieval_k=k,
+                    retrieval_threshold=ev['thresholds'][('retrieval', k)], checkpoint=project_relative(ck))
     spec_dir.mkdir(parents=True, exist_ok=True)
     tmp = spec_dir / '.transcriber.json.tmp'; tmp.write_text(json.dumps(spec, indent=1)); os.replace(tmp, spec_dir / 'transcriber.json')
     return {**ev, 'dest': dest, 'checkpoints': paths, 'spec': spec_dir / 'transcriber.json'}
