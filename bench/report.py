@@ -74,6 +74,24 @@ def decode_speed() -> str:
     return '\n'.join(out)
 
 
+def gpu_train() -> str:
+    if not (HERE / 'results_gpu_train.json').exists(): return '(not measured yet: `python bench/gpu_train.py run DIR --out bench/results_gpu_train.json` on a GPU machine)'
+    r = load('results_gpu_train.json')
+    ws = sorted({int(k.split('_')[1][1:]) for k in r if k.startswith('loader_w')})
+    out = [f"{r['device']}, {r['cpus']} CPU cores, torch {r['torch']}; batch {r['batch']}, {r['window']}-beat windows, "
+           f"medians of {r['repeats']}; pairs per second.", '',
+           '| step | pairs/s |', '| --- | --- |',
+           f"| model step (forward, backward, Adam; InfoNCE both ways), fp32 channels_last | {r['model_step_fp32_pairs_per_s']:,.0f} |",
+           f"| model step, bf16 autocast | {r['model_step_bf16_pairs_per_s']:,.0f} |"]
+    for w in ws:
+        out.append(f"| loader, {w} worker(s): plain / with `augment: {r.get('augment', 'recording')}` | "
+                   f"{r[f'loader_w{w}_plain_pairs_per_s']:,.0f} / {r[f'loader_w{w}_aug_pairs_per_s']:,.0f} |")
+    out += ['', f"`train()` on the GPU, {ws[-1]} workers, augmentation on: {r['train_pairs_per_s_last_epoch']:,.0f} pairs/s in its "
+            f"last epoch of {r['train_history'][-1]['pairs']:,} pairs (short epochs: start-up and validation weigh on it). "
+            f"`torchrun --nproc_per_node 1` (NCCL), one epoch: rc {r['torchrun_rc']}, {r['torchrun_wall_s']:.0f} s with start-up."]
+    return '\n'.join(out)
+
+
 FIGURES = HERE.parent / 'figures'
 
 
@@ -96,10 +114,11 @@ def where_it_fails() -> str:
 
 
 BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
-                    'decode_speed': decode_speed},
+                    'decode_speed': decode_speed, 'gpu_train': gpu_train},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
                       'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
-                      'transcription_table': lambda: md_table('transcription_table')}}
+                      'transcription_table': lambda: md_table('transcription_table'),
+                      'augment_fidelity': lambda: md_table('augment_fidelity')}}
 
 
 def render(text: str) -> str:

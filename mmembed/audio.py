@@ -14,9 +14,10 @@ from .core import *
 from .midi import rewrite_midi
 
 # %% auto #0
-__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'AudioError',
-           'load_audio', 'fluidsynth_command', 'RenderError', 'render_audio', 'numpy_fft', 'cqt', 'Condition',
-           'eq_gain', 'room_impulse', 'pink_noise', 'record', 'mp3_round_trip', 'render_condition', 'augment_cqt']
+__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'CQT_Q',
+           'AudioError', 'load_audio', 'fluidsynth_command', 'RenderError', 'render_audio', 'numpy_fft', 'cqt',
+           'Condition', 'eq_gain', 'room_impulse', 'pink_noise', 'record', 'mp3_round_trip', 'render_condition',
+           'speckle_noise', 'augment_cqt']
 
 # %% ../nbs/01b_audio.ipynb #8b9c0d1e
 class AudioError(ValueError):
@@ -198,9 +199,21 @@ def render_condition(path, soundfont, cond: Condition, transpose: int = 0, seed=
     return record(y, cond, seed if seed is not None else Path(path).name)
 
 # %% ../nbs/01b_audio.ipynb #4488b450
+CQT_Q = 1 / (2 ** (1 / BINS_PER_OCTAVE) - 1)    # librosa's filter_scale 1: bin k's filter lasts CQT_Q / f_k seconds
+
+def speckle_noise(shape, rng: np.random.Generator, frame_s: float = HOP / SAMPLE_RATE) -> np.ndarray:
+    "Complex Gaussian noise of unit power, (bins, frames), correlated along time over each bin's CQT filter length."
+    z = ((rng.standard_normal(shape) + 1j * rng.standard_normal(shape)) / np.sqrt(2)).astype(np.complex64)
+    a = np.exp(-frame_s * cqt_frequencies()[:shape[0]] / CQT_Q).astype(np.float32)   # first-order recursion per bin
+    b = np.sqrt(1 - a ** 2)
+    for t in range(1, shape[1]): z[:, t] = a * z[:, t - 1] + b * z[:, t]
+    return z
+
 def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=None, snr_db=None, gain_db=None,
-                tilt=None, shift_bins=None, reverb_mix=None) -> np.ndarray:
-    "A random recording condition on a log-CQT snippet `L` (bins, frames); a value given fixes that transform (with `p` ignored for it)."
+                tilt=None, shift_bins=None, reverb_mix=None, speckle: bool = False, frame_s: float = HOP / SAMPLE_RATE) -> np.ndarray:
+    """A random recording condition on a log-CQT `L` (bins, frames) at `frame_s` seconds a frame; a value given fixes that
+    transform (with `p` ignored for it). `speckle=False`: the first version (smooth tail, flat noise floor; `augment: recording`);
+    `speckle=True`: tail and noise with random phases, pink noise's 1/f spectrum (`augment: recording-speckle`)."""
     from scipy.signal import lfilter
     M = np.expm1(np.asarray(L, np.float32)) / LOG_GAMMA
     draw = lambda v, lo, hi: v if v is not None else (rng.uniform(lo, hi) if rng.random() < p else None)
@@ -213,12 +226,20 @@ def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=No
         M = (1 - f) * M[i0] + f * M[i1]
     if gain is not None or tl is not None:                # level and spectral tilt around 1 kHz
         M = M * eq_gain(cqt_frequencies(), gain or 0.0, tl or 0.0).astype(np.float32)[:, None]
-    if rt:                                                # a room: each bin's energy decays 60 dB in rt seconds
-        a = 10 ** (-6 * HOP / SAMPLE_RATE / rt)
-        E = M.astype(np.float64) ** 2
-        mix = reverb_mix if reverb_mix is not None else rng.uniform(0.3, 1.0)   # reverberant to direct energy
-        M = np.sqrt(E + mix * lfilter([1 - a], [1, -a], E, axis=1)).astype(np.float32)
-    if snr is not None:                                   # noise: a floor of random power, flat across the bins
-        P = float(np.mean(M.astype(np.float64) ** 2)) / 10 ** (snr / 10)
-        M = np.sqrt(M ** 2 + P * rng.exponential(1.0, M.shape)).astype(np.float32)
+    X = M.astype(np.complex64) if speckle else None
+    if rt:                                                # a room: a tail whose energy decays 60 dB in rt seconds
+        a = 10 ** (-6 * frame_s / rt)
+        mix = reverb_mix if reverb_mix is not None else rng.uniform(*((0.5, 1.5) if speckle else (0.3, 1.0)))   # reverberant to direct energy
+        T = mix * lfilter([1 - a], [1, -a], M.astype(np.float64) ** 2, axis=1)
+        if speckle: X = X + np.sqrt(T).astype(np.float32) * speckle_noise(M.shape, rng, frame_s)      # random in phase
+        else: M = np.sqrt(M.astype(np.float64) ** 2 + T).astype(np.float32)                           # added as power
+    if snr is not None:
+        if speckle:                                       # pink noise: power per CQT bin falling as 1/f, random in phase
+            inv_f = 1 / cqt_frequencies()[:M.shape[0]]
+            P = float(np.mean(np.abs(X) ** 2)) / 10 ** (snr / 10) * inv_f / inv_f.mean()
+            X = X + np.sqrt(P).astype(np.float32)[:, None] * speckle_noise(M.shape, rng, frame_s)
+        else:                                             # a floor of random power, flat across the bins
+            P = float(np.mean(M.astype(np.float64) ** 2)) / 10 ** (snr / 10)
+            M = np.sqrt(M ** 2 + P * rng.exponential(1.0, M.shape)).astype(np.float32)
+    if speckle: M = np.abs(X)
     return np.log1p(LOG_GAMMA * M).astype(np.float32)

@@ -15,7 +15,7 @@ from .snippets import SnippetIndex
 from .audio import augment_cqt
 
 # %% auto #0
-__all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
+__all__ = ['AUGMENTS', 'Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
 
 # %% ../nbs/02_batching.ipynb #f567dc4a
 class Batch(NamedTuple):
@@ -50,15 +50,21 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
     return b
 
 # %% ../nbs/02_batching.ipynb #9be58af4
+AUGMENTS = ('none', 'recording', 'recording-speckle')   # the `augment` setting: mmembed.audio.augment_cqt's two versions
+
 class PairDataset(Dataset):
     "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT."
-    def __init__(self, index: SnippetIndex, augment: bool = False, seed: int = 0):
+    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0):
+        if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         self.index, self.augment, self.seed, self.draws = index, augment, seed, 0
     def __len__(self): return len(self.index)
     def __getitem__(self, k):
-        roll, C = self.index.pair(k)
-        if self.augment:                      # seeded by the item and the draw, so two runs with the same workers agree
-            self.draws += 1; C = augment_cqt(C, np.random.default_rng([self.seed, int(k), self.draws]))
+        if self.augment == 'none': roll, C = self.index.pair(k)
+        else:                                 # seeded by the item and the draw, so two runs with the same workers agree
+            self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
+            if self.augment == 'recording':   # the first version, on the beat-resampled snippet
+                roll, C = self.index.pair(k); C = augment_cqt(C, rng)
+            else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
         w = int(k) // len(self.index.variants)
         return torch.from_numpy(roll)[None], torch.from_numpy(np.ascontiguousarray(C))[None], int(self.index.group[w]), int(k)
 
@@ -109,7 +115,7 @@ def collate(items, seed: int = 0) -> Batch:
 
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
-                rank: int = 0, world: int = 1, augment: bool = False) -> DataLoader:
+                rank: int = 0, world: int = 1, augment: str = 'none') -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world)
     return DataLoader(PairDataset(index, augment, seed), batch_sampler=sampler, num_workers=num_workers,

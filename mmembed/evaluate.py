@@ -14,7 +14,7 @@ from .snippets import SnippetIndex
 from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
-from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window
+from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window, CCA
 from .audio import CONDITIONS
 
 # %% auto #0
@@ -82,6 +82,7 @@ ROW_LABELS = {
     'study_bug': "the study's evaluation bug (train-mode BN, one query at a time)",
     'study': "ours, the study's settings",
     'best': 'ours, best',
+    'best_cca': 'ours, best + CCA',
     'chance': 'chance (computed)',
 }
 TABLE_COLUMNS = ['row', 'R@1', 'R@25', 'MRR', 'MR', 'TM', 'SG', 's2a R@1', 's2a MRR', 'n', 'source']
@@ -178,7 +179,7 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
 # %% ../nbs/05_evaluate.ipynb #40611bf5
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
            soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
-           midi_root=None, cache_root=None) -> dict:
+           cca_pairs: int = 0, midi_root=None, cache_root=None) -> dict:
     "Measure every row of Table 2 on one database (and a row per recording condition), write the table and the figures to `out_dir`."
     import matplotlib.pyplot as plt
     best, cfg, _ = load_checkpoint(checkpoint)
@@ -195,6 +196,9 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
                         else embed_database(best, ix, w, study_bug=True, cfg=cfg)}
     if study is not None: dbs['study'] = embed_database(study, six, sw, cfg=study_cfg)
     dbs['best'] = embed_database(best, ix, w, cfg=cfg)
+    if cca_pairs:                                          # Dorfer et al.'s refinement, fitted on training pairs only
+        cca = CCA.from_training(best, SnippetIndex.from_config(cfg.data, 'train', midi_root=midi_root, cache_root=cache_root), cca_pairs)
+        dbs['best_cca'] = {**dbs['best'], 'zs': cca.score(dbs['best']['zs']), 'za': cca.audio(dbs['best']['za'])}
     results = {k: evaluate_database(db, excerpt) for k, db in dbs.items()}
     cond_rows = []
     for c in conditions:                                   # the same candidate windows, the audio recorded otherwise
@@ -207,7 +211,8 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
         if study is not None and k in ('study_bug', 'study'): return f'measured: {project_relative(study_checkpoint)}, {six.window}-beat windows'
-        return f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows'
+        cca_note = f', CCA fitted on {cca_pairs} training pairs, components weighted by their correlation' if k == 'best_cca' else ''
+        return f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows{cca_note}'
     rows = QUOTED_ROWS + [table_row(k, r, src(k)) for k, r in results.items() if '@' not in k] + cond_rows + [chance_row(n)]
     out_dir = Path(out_dir or figures_dir())
     write_table(rows, out_dir, name)

@@ -14,7 +14,7 @@ from .models import JointModel, embed
 
 # %% auto #0
 __all__ = ['CheckpointError', 'read_checkpoint', 'load_checkpoint', 'candidate_windows', 'window_pairs', 'embed_windows',
-           'check_window', 'EmbeddingIndex', 'window_rolls', 'RetrievalTranscriber']
+           'check_window', 'EmbeddingIndex', 'CCA', 'window_rolls', 'RetrievalTranscriber']
 
 # %% ../nbs/04b_retrieval.ipynb #7e000007
 class CheckpointError(ValueError):
@@ -92,6 +92,35 @@ class EmbeddingIndex:
         if int(k) < 1: raise ValueError(f"k must be at least 1, got {k}")
         if len(self) == 0: raise ValueError("the index is empty: add() embeddings before searching")
         return self.index.search(self._prep(q), min(int(k), len(self)))
+
+# %% ../nbs/04b_retrieval.ipynb #cca00002
+class CCA:
+    "A CCA of the two views' embeddings: `score(zs)` and `audio(za)` project them on matched canonical directions."
+    def __init__(self, ms, ma, Ps, Pa, rho):
+        self.ms, self.ma, self.Ps, self.Pa, self.rho = ms, ma, Ps, Pa, rho
+    @classmethod
+    def fit(cls, zs, za, reg: float = 1e-3) -> CCA:
+        "Fit on paired embeddings `zs`, `za` (n, d) (row i of each is one pair); `reg`: ridge, relative to the mean variance."
+        zs, za = torch.as_tensor(zs).double(), torch.as_tensor(za).double()
+        if zs.shape != za.shape or zs.ndim != 2 or len(zs) < 2:
+            raise ValueError(f"CCA.fit needs two (n, d) arrays of paired embeddings, n >= 2; got {tuple(zs.shape)} and {tuple(za.shape)}")
+        ms, ma = zs.mean(0), za.mean(0)
+        def whiten(x):
+            c = torch.cov(x.T); c = c + reg * c.diagonal().mean() * torch.eye(len(c), dtype=c.dtype)
+            e, V = torch.linalg.eigh(c); return V @ torch.diag(e.clamp_min(1e-12).rsqrt()) @ V.T
+        Ws, Wa = whiten(zs), whiten(za)
+        U, rho, Vh = torch.linalg.svd(Ws @ ((zs - ms).T @ (za - ma) / (len(zs) - 1)) @ Wa)
+        return cls(ms, ma, Ws @ U, Wa @ Vh.T, rho)
+    def score(self, zs, weighted: bool = True) -> torch.Tensor:
+        return ((torch.as_tensor(zs).double() - self.ms) @ self.Ps * (self.rho if weighted else 1)).float()
+    def audio(self, za, weighted: bool = True) -> torch.Tensor:
+        return ((torch.as_tensor(za).double() - self.ma) @ self.Pa * (self.rho if weighted else 1)).float()
+    @classmethod
+    def from_training(cls, model: JointModel, index: SnippetIndex, n: int, seed: int = 1) -> CCA:
+        "Fit on up to `n` distinct windows of `index` (a training split), its fonts in turn, embedded by `model`."
+        w = candidate_windows(index, n, seed)
+        parts = [embed_windows(model, index, w[v::len(index.variants)], variant=v) for v in range(len(index.variants))]
+        return cls.fit(torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))
 
 # %% ../nbs/04b_retrieval.ipynb #c4b00002
 def window_rolls(index: SnippetIndex, windows) -> np.ndarray:

@@ -135,15 +135,21 @@ class SnippetIndex:
         w, v = divmod(int(k), len(self.variants))
         if not 0 <= w < self.n_windows: raise IndexError(k)
         return Snippet(int(self.piece_idx[w]), int(self.starts[w]), *self.variants[v])
-    def pair(self, k) -> tuple[np.ndarray, np.ndarray]:
-        "(roll snippet float32 (N_PITCHES, w*24), CQT snippet float32 (N_BINS, w*43)) of item `k`."
+    def pair(self, k, transform=None, context: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+        """(roll snippet float32 (N_PITCHES, w*24), CQT snippet float32 (N_BINS, w*43)) of item `k`. `transform`: a function
+        of a log-CQT block (bins, frames) at the cache's frame rate, given the window and `context` seconds before it, then cut and resampled."""
         s = self[k]
         C = self.cqt(s.piece, s.soundfont, s.transpose, s.condition)
         if C is None: raise FileNotFoundError(f"CQT of {self.pieces[s.piece].path} ({s.soundfont}, {s.transpose:+d}"
                                               f"{', ' + s.condition if s.condition else ''}) "
                                               f"is not in the cache at {self.root}: run build_cache first.")
         roll = slice_roll(self.roll(s.piece), s.start, self.window, s.transpose).astype(np.float32)
-        return roll, slice_cqt(C, self.beats(s.piece), s.start, self.window)
+        bt = self.beats(s.piece)
+        if transform is not None:                        # e.g. a room, whose tail in the window comes from earlier notes
+            t0, t1 = beats_to_seconds([s.start / STEPS_PER_BEAT, s.start / STEPS_PER_BEAT + self.window], bt)
+            a, b = max(int((t0 - context) * FRAMES_PER_SECOND), 0), min(int(t1 * FRAMES_PER_SECOND) + 3, len(C))
+            C, bt = transform(np.asarray(C[a:b], np.float32).T).T, bt - a / FRAMES_PER_SECOND
+        return roll, slice_cqt(C, bt, s.start, self.window)
     def __repr__(self):
         return (f"SnippetIndex({len(self.pieces)} pieces, {self.n_windows} windows of {self.window} beat(s) "
                 f"[{len(self.unique)} unique], x {len(self.variants)} variants = {len(self)} pairs)")

@@ -1,11 +1,16 @@
 """Write figures/ablation.md: each lever tried, its validation R@1 / MRR on the same protocol, and its CPU cost.
 
-    python tools/ablation.py RUN[=LABEL] ... [--out figures/ablation.md]
+    python tools/ablation.py RUN[=LABEL[=LEVER]] ... [--cca N] [--out figures/ablation.md]
 
 RUN is a run folder (its last.pt or best.pt holds the history) or a checkpoint. Each run's config is
-compared with the first run's: the settings that differ are the lever. Every number comes from the
-runs' own histories (validation on the held-out font, the same `n_valid` candidates every epoch),
-none is typed here.
+compared with the first run's: the settings that differ are the lever (LEVER names it where the code,
+not a setting, differs). Every number comes from the runs' own histories (validation on the held-out
+font, the same `n_valid` candidates every epoch), none is typed here.
+
+`--cca N`: Dorfer et al.'s refinement of the joint space, measured on each run's best checkpoint: CCA
+fitted on N training pairs (distinct windows, their training fonts in turn), both embeddings projected
+on it (all components equal, or each weighted by its canonical correlation), and the same validation
+protocol with and without it; its CPU cost is the embedding and the fit.
 """
 import argparse, sys
 from pathlib import Path
@@ -21,9 +26,25 @@ def history_of(p: Path):
     return f, ck['config'], ck['history']
 
 
+def cca_rows(label, f, n, seed=1):
+    "Validation metrics of checkpoint `f` without and with a CCA fitted on `n` training pairs (all components equal / weighted), and the fit's seconds."
+    import time
+    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows, CCA
+    from mmembed.snippets import SnippetIndex
+    from mmembed.metrics import retrieval_metrics
+    from mmembed.loss import similarity
+    model, cfg, _ = load_checkpoint(f); model.eval()
+    tr, va = (SnippetIndex.from_config(cfg.data, s) for s in ('train', 'valid'))
+    t = time.time(); cca = CCA.from_training(model, tr, n, seed); fit_s = time.time() - t
+    vs, va_ = embed_windows(model, va, candidate_windows(va, cfg.train.n_valid, seed=0))   # the windows `train` validates on
+    m = lambda w: retrieval_metrics(similarity(cca.audio(va_, w), cca.score(vs, w)))
+    return retrieval_metrics(similarity(va_, vs)), m(False), m(True), fit_s, min(n, len(tr.unique))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    ap.add_argument('runs', nargs='+', help='RUN[=LABEL]: a run folder or checkpoint, and a label for it')
+    ap.add_argument('runs', nargs='+', help='RUN[=LABEL[=LEVER]]: a run folder or checkpoint, a label, and what differs in code')
+    ap.add_argument('--cca', type=int, default=0, help='measure a CCA refinement fitted on this many training pairs')
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     a = ap.parse_args(argv)
@@ -31,25 +52,35 @@ def main(argv=None):
     from mmembed.train import config_diff
     runs = []
     for spec in a.runs:
-        path, _, label = spec.partition('=')
+        path, _, rest = spec.partition('=')
+        label, _, lever = rest.partition('=')
         f, cfg, hist = history_of(Path(path))
-        runs.append((label or Path(path).name, f, cfg, hist))
+        runs.append((label or Path(path).name, f, cfg, hist, lever))
     base = runs[0]
     lines = ['| run | lever (settings that differ from the first run) | epoch | pairs seen | valid R@1 | valid MRR | valid MR | '
              'CPU s per epoch | pairs/s |', '|---|---|---|---|---|---|---|---|---|']
-    for label, f, cfg, hist in runs:
-        lever = '; '.join(config_diff(base[2], cfg)) or '(baseline)'
+    for label, f, cfg, hist, code in runs:
+        lever = '; '.join([code] * bool(code) + config_diff(base[2], cfg)) or '(baseline)'
         seen = 0
         for h in hist:
             seen += h['pairs']
             lines.append(f"| {label} | {lever} | {h['epoch']} | {seen:,} | {h['valid_r1']:.3f} | {h['valid_mrr']:.3f} | {h['valid_mr']:.0f} "
                          f"| {h['seconds']:.0f} | {h['pairs'] / h['seconds']:.0f} |")
-    n = {h.get('valid_n') for _, _, _, hist in runs for h in hist}
+    if a.cca:
+        for label, f, cfg, hist, code in runs:
+            best = f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
+            plain, cca, cca_w, fit_s, n_fit = cca_rows(label, best, a.cca)
+            for name, m, sec in (('best checkpoint, as trained', plain, None), (f'+ CCA fitted on {n_fit:,} training pairs', cca, fit_s),
+                                 ('+ the same CCA, each component weighted by its canonical correlation', cca_w, fit_s)):
+                lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | "
+                             f"{'—' if sec is None else f'{sec:.0f} (embedding and fit)'} | — |")
+            print(*lines[-3:], sep='\n', flush=True)
+    n = {h.get('valid_n') for _, _, _, hist, _ in runs for h in hist}
     lines += ['', f"Validation: audio→roll retrieval among {', '.join(map(str, sorted(n)))} candidates of the validation pieces, "
               "audio from the held-out font, the same candidates every epoch (`mmembed.train.validate`). CPU seconds are wall "
               "seconds of the epoch on a 2-core machine, training and validation, as the run logged them (other work on the "
               "machine slows an epoch; compare pairs/s with care).", '']
-    lines += [f"- {label}: `{f.relative_to(ROOT) if f.is_relative_to(ROOT) else f}`" for label, f, _, _ in runs]
+    lines += [f"- {label}: `{f.relative_to(ROOT) if f.is_relative_to(ROOT) else f}`" for label, f, _, _, _ in runs]
     if a.note: lines += [''] + [f'- {n}' for n in a.note]
     Path(a.out).write_text('\n'.join(lines) + '\n')
     print(Path(a.out).read_text())
