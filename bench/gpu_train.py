@@ -36,9 +36,9 @@ def prepare(d: Path, pieces: int, beats: int):
     from mmembed.core import get_soundfont
     (d / 'fonts').mkdir(exist_ok=True)
     for key in ('timgm6mb', 'fluidr3'):
-        f = get_soundfont(key).path()
-        with open(f, 'rb') as fh: head = fh.read(1 << 20); fh.seek(max(f.stat().st_size - (1 << 20), 1 << 20)); tail = fh.read()
-        (d / 'fonts' / f'{f.name}.json').write_text(json.dumps({'size': f.stat().st_size, 'tail_at': max(f.stat().st_size - (1 << 20), 1 << 20)}))
+        f = get_soundfont(key).path(); size = f.stat().st_size; tail_at = max(size - (1 << 20), 1 << 20)   # as _font_identity reads
+        with open(f, 'rb') as fh: head = fh.read(1 << 20); fh.seek(tail_at); tail = fh.read()
+        (d / 'fonts' / f'{f.name}.json').write_text(json.dumps({'size': size, 'tail_at': tail_at}))
         (d / 'fonts' / f'{f.name}.head').write_bytes(head); (d / 'fonts' / f'{f.name}.tail').write_bytes(tail)
 
 

@@ -15,7 +15,7 @@ from .snippets import SnippetIndex
 from .audio import augment_cqt
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
+__all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
 
 # %% ../nbs/02_batching.ipynb #f567dc4a
 class Batch(NamedTuple):
@@ -50,8 +50,6 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
     return b
 
 # %% ../nbs/02_batching.ipynb #9be58af4
-AUGMENTS = ('none', 'recording', 'recording-speckle')   # the `augment` setting: mmembed.audio.augment_cqt's two versions
-
 class PairDataset(Dataset):
     "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT."
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0):

@@ -11,8 +11,8 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['RUN_SETTINGS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'Config', 'SettingsError', 'config_keys', 'check_setting',
-           'parse_settings', 'load_profile', 'parse_overrides']
+__all__ = ['AUGMENTS', 'RUN_SETTINGS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'Config', 'SettingsError', 'config_keys',
+           'check_setting', 'parse_settings', 'load_profile', 'parse_overrides']
 
 # %% ../nbs/00b_config.ipynb #cadfa7de
 @dataclass
@@ -81,6 +81,8 @@ class Config:
 class SettingsError(ValueError):
     "A setting that is unknown, of the wrong type or out of range; the message names it and says what it expects."
 
+AUGMENTS = ('none', 'recording', 'recording-speckle')   # the `augment` setting: mmembed.audio.augment_cqt's two versions
+
 RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of a model's Config: name -> type
     'run_name': 'str', 'out_dir': 'str | None', 'publish': 'bool', 'num_workers': 'int', 'resume': 'bool',
     'overwrite': 'bool', 'build': 'bool', 'study_epochs': 'int', 'study_max_windows': 'int | None',
@@ -100,7 +102,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'lr_patience': (0, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
-           'db_split': ('train', 'valid', 'test'), 'augment': ('none', 'recording', 'recording-speckle'), 'extra_sizes': (2, None), 'cca_pairs': (0, None),
+           'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),

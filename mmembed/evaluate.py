@@ -179,7 +179,7 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
 # %% ../nbs/05_evaluate.ipynb #40611bf5
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
            soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
-           cca_pairs: int = 0, midi_root=None, cache_root=None) -> dict:
+           cca_pairs: int = 0, cca: CCA | None = None, midi_root=None, cache_root=None) -> dict:
     "Measure every row of Table 2 on one database (and a row per recording condition), write the table and the figures to `out_dir`."
     import matplotlib.pyplot as plt
     best, cfg, _ = load_checkpoint(checkpoint)
@@ -197,7 +197,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
     if study is not None: dbs['study'] = embed_database(study, six, sw, cfg=study_cfg)
     dbs['best'] = embed_database(best, ix, w, cfg=cfg)
     if cca_pairs:                                          # Dorfer et al.'s refinement, fitted on training pairs only
-        cca = CCA.from_training(best, SnippetIndex.from_config(cfg.data, 'train', midi_root=midi_root, cache_root=cache_root), cca_pairs)
+        cca = cca or CCA.from_training(best, SnippetIndex.from_config(cfg.data, 'train', midi_root=midi_root, cache_root=cache_root), cca_pairs)
         dbs['best_cca'] = {**dbs['best'], 'zs': cca.score(dbs['best']['zs']), 'za': cca.audio(dbs['best']['za'])}
     results = {k: evaluate_database(db, excerpt) for k, db in dbs.items()}
     cond_rows = []
@@ -220,7 +220,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
             'n_candidates': n, 'seed': seed, 'split': split, 'soundfont': soundfont or cfg.data.holdout_soundfont,
             'window': ix.window, 'pieces': int(len(np.unique(dbs['best']['piece']))), 'conditions': list(conditions)}
     (out_dir / f'{name}.json').write_text(json.dumps({'meta': meta, 'rows': rows}, indent=1, default=float))
-    if not figures: return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta}
+    if not figures: return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta, 'cca': cca}
     base = {k: r for k, r in results.items() if '@' not in k}
     labels = {k: ROW_LABELS[k] for k in base}
     figs = {'rank_histogram': lambda ax: plot_rank_histogram(base, n, ax, labels),
@@ -231,7 +231,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
         fig, ax = plt.subplots(figsize=(6, 5 if 'projection' in fig_name else 3.5)); draw(ax)
         save_figure(fig, fig_name + suffix, out_dir); plt.close(fig)
     fig = plot_examples(dbs['best'], results['best']); save_figure(fig, 'retrieval_examples' + suffix, out_dir); plt.close(fig)
-    return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta}
+    return {'rows': rows, 'results': results, 'dbs': dbs, 'meta': meta, 'cca': cca}
 
 # %% ../nbs/05_evaluate.ipynb #2c8e9fe8
 def failure_table(db: dict, res: dict, composer_of: dict, min_jaccard: float = 0.5):

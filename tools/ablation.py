@@ -26,7 +26,7 @@ def history_of(p: Path):
     return f, ck['config'], ck['history']
 
 
-def cca_rows(label, f, n, seed=1):
+def cca_rows(f, n, seed=1):
     "Validation metrics of checkpoint `f` without and with a CCA fitted on `n` training pairs (all components equal / weighted), and the fit's seconds."
     import time
     from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows, CCA
@@ -69,7 +69,7 @@ def main(argv=None):
     if a.cca:
         for label, f, cfg, hist, code in runs:
             best = f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
-            plain, cca, cca_w, fit_s, n_fit = cca_rows(label, best, a.cca)
+            plain, cca, cca_w, fit_s, n_fit = cca_rows(best, a.cca)
             for name, m, sec in (('best checkpoint, as trained', plain, None), (f'+ CCA fitted on {n_fit:,} training pairs', cca, fit_s),
                                  ('+ the same CCA, each component weighted by its canonical correlation', cca_w, fit_s)):
                 lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | "
