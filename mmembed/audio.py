@@ -14,10 +14,10 @@ from .core import *
 from .midi import rewrite_midi
 
 # %% auto #0
-__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'CQT_Q',
-           'AudioError', 'load_audio', 'fluidsynth_command', 'RenderError', 'render_audio', 'numpy_fft', 'cqt',
-           'Condition', 'eq_gain', 'room_impulse', 'pink_noise', 'record', 'mp3_round_trip', 'render_condition',
-           'speckle_noise', 'augment_cqt']
+__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'RECORDED',
+           'ROOM_RT60', 'NOISE_SNR', 'CQT_Q', 'AudioError', 'load_audio', 'fluidsynth_command', 'RenderError',
+           'render_audio', 'numpy_fft', 'cqt', 'Condition', 'eq_gain', 'room_impulse', 'pink_noise', 'record',
+           'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise', 'augment_cqt']
 
 # %% ../nbs/01b_audio.ipynb #8b9c0d1e
 class AudioError(ValueError):
@@ -197,6 +197,18 @@ def render_condition(path, soundfont, cond: Condition, transpose: int = 0, seed=
     "Render `path` with `soundfont` and record it under `cond` (the detuning at render time)."
     y = render_audio(path, soundfont, transpose, detune_cents=cond.detune_cents)
     return record(y, cond, seed if seed is not None else Path(path).name)
+
+# %% ../nbs/01b_audio.ipynb #a7c0e102
+RECORDED = 'recorded'          # the cache variant of a training render recorded in its own random room, with noise
+ROOM_RT60 = (0.2, 1.6)         # s: a training render's room (the test rooms: 0.4, 0.8 and 1.2 s)
+NOISE_SNR = (5.0, 30.0)        # dB: its noise (the test noise: 10 and 20 dB)
+
+def random_recording(seed, p_noise: float = 0.75) -> Condition:
+    "The recording of one training render, drawn from `seed` (any hashable: the piece and the font): a room, and noise with probability `p_noise`."
+    rng = np.random.default_rng(_seed(('recording', seed)))
+    rt60 = round(float(rng.uniform(*ROOM_RT60)), 2)
+    snr = round(float(rng.uniform(*NOISE_SNR)), 1) if rng.random() < p_noise else None
+    return Condition(reverb_rt60=rt60, snr_db=snr)
 
 # %% ../nbs/01b_audio.ipynb #4488b450
 CQT_Q = 1 / (2 ** (1 / BINS_PER_OCTAVE) - 1)    # librosa's filter_scale 1: bin k's filter lasts CQT_Q / f_k seconds

@@ -12,7 +12,8 @@ from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import *
 from .config import *
 from .snippets import SnippetIndex
-from .audio import augment_cqt
+from .audio import augment_cqt, RECORDED
+from .cache import recorded_font
 
 # %% auto #0
 __all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
@@ -55,6 +56,14 @@ class PairDataset(Dataset):
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         self.index, self.augment, self.seed, self.draws = index, augment, seed, 0
+        if augment == 'recording-rooms':
+            self.fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
+            used = [int(i) for i in np.unique(index.piece_idx)]
+            missing = [index.pieces[i] for i in used if index.cqt(i, recorded_font(index.pieces[i], self.fonts), 0, RECORDED) is None]
+            if missing: raise FileNotFoundError(
+                f"augment 'recording-rooms' needs each training piece's recorded render; {len(missing)} of {len(used)} are not in the "
+                f"cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
+                f"(make reproduce does), or build_cache(..., recorded=True).")
     def __len__(self): return len(self.index)
     def __getitem__(self, k):
         if self.augment == 'none': roll, C = self.index.pair(k)
@@ -62,6 +71,10 @@ class PairDataset(Dataset):
             self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
             if self.augment == 'recording':   # the first version, on the beat-resampled snippet
                 roll, C = self.index.pair(k); C = augment_cqt(C, rng)
+            elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
+                s = self.index[k]
+                rec = (recorded_font(self.index.pieces[s.piece], self.fonts), 0, RECORDED) if s.transpose == 0 and rng.random() < 0.5 else None
+                roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
             else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
         w = int(k) // len(self.index.variants)
         return torch.from_numpy(roll)[None], torch.from_numpy(np.ascontiguousarray(C))[None], int(self.index.group[w]), int(k)

@@ -17,11 +17,11 @@ from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
-from .audio import RenderError, render_audio, cqt, CONDITIONS, LOG_GAMMA, record
+from .audio import RenderError, render_audio, cqt, CONDITIONS, LOG_GAMMA, record, RECORDED, random_recording, _seed
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'cqt_path', 'roll_path', 'beats_path',
-           'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
+__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_font', 'cqt_path', 'roll_path',
+           'beats_path', 'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
 
 # %% ../nbs/01c_cache.ipynb #3e24ef7b
 CACHE_VERSION = 2   # bump when the code that computes a cached array changes (the font identity sits in the folder name)
@@ -44,16 +44,21 @@ def piece_sha(piece: Piece) -> str:
     "Short checksum of the piece's MIDI file (so an edited file is rebuilt)."
     return _sha(str(piece.path), piece.path.stat().st_mtime)
 
-def condition_of(name):
-    "The `Condition` named `name` in `mmembed.audio.CONDITIONS` (None and 'clean': None), or a `KeyError` listing them."
+def condition_of(name, seed=None):
+    "The `Condition` named `name` in `mmembed.audio.CONDITIONS` (None and 'clean': None; `RECORDED`: the random recording of `seed`), or a `KeyError` listing them."
     if name is None or name == 'clean': return None
-    if name not in CONDITIONS: raise KeyError(f"Unknown recording condition {name!r}; known: {list(CONDITIONS)}")
+    if name == RECORDED: return random_recording(seed)
+    if name not in CONDITIONS: raise KeyError(f"Unknown recording condition {name!r}; known: {list(CONDITIONS)} and {RECORDED!r}")
     return CONDITIONS[name]
+
+def recorded_font(piece: Piece, soundfonts) -> str:
+    "The font of `piece`'s one `RECORDED` render, drawn from `soundfonts` by the piece."
+    return tuple(soundfonts)[_seed(piece.id) % len(soundfonts)]
 
 def cqt_path(piece: Piece, soundfont, transpose=0, cache_root=None, condition=None) -> Path:
     "Where the CQT of `piece` played by `soundfont` (its preset and its file's identity), transposed, under a recording `condition`, is cached."
     sf, cond = get_soundfont(soundfont), condition_of(condition)
-    variant = f'{sf.name}-{sf.identity()}_t{transpose:+d}' + (f'_{cond.key}' if cond else '')
+    variant = f'{sf.name}-{sf.identity()}_t{transpose:+d}' + (f'_{RECORDED}' if condition == RECORDED else f'_{cond.key}' if cond else '')
     return Path(cache_root or cache_dir()) / cqt_key() / variant / f'{piece.id}-{piece_sha(piece)}.npy'
 
 def roll_path(piece: Piece, velocity=False, sustain=False, cache_root=None) -> Path:
@@ -112,9 +117,9 @@ def _cqt_task(piece: Piece, soundfont: str, transpose: int, cache_root, conditio
     first = condition_of(todo[0])
     detune = first.detune_cents if first else 0.0
     y = render_audio(piece.path, soundfont, transpose, detune_cents=detune)   # a refused MIDI file raises here: nothing is cached
-    for c in todo:
-        cond = condition_of(c)
-        save_atomic(cqt_path(piece, soundfont, transpose, cache_root, c), cqt(record(y, cond, piece.id) if cond else y).astype(np.float16))
+    for c in todo:   # a RECORDED render's room and noise are drawn by piece and font, its seeds differ from the test conditions'
+        cond, seed = (condition_of(c, (piece.id, soundfont)), f'{piece.id}|{soundfont}') if c == RECORDED else (condition_of(c), piece.id)
+        save_atomic(cqt_path(piece, soundfont, transpose, cache_root, c), cqt(record(y, cond, seed) if cond else y).astype(np.float16))
     return {**out, 'built': len(todo), 'audio_seconds': len(y) / SAMPLE_RATE}
 
 def _run_task(fn, args):
@@ -146,8 +151,9 @@ def _describe_task(fn, args) -> str:
     return f"{p.path} ({args[1]}, {args[2]:+d}{', ' + ', '.join(conds) if conds else ''})" if fn is _cqt_task else f"{p.path} (roll)"
 
 def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), conditions=(None,), velocity: bool = False,
-                sustain: bool = False, n_jobs: int = 2, cache_root=None, progress: bool = True) -> BuildReport:
-    "Compute and cache rolls, beat times and CQTs of `pieces` for each soundfont, transposition and recording condition."
+                sustain: bool = False, n_jobs: int = 2, cache_root=None, progress: bool = True, recorded: bool = False) -> BuildReport:
+    """Compute and cache rolls, beat times and CQTs of `pieces` for each soundfont, transposition and recording condition;
+    `recorded`: also each piece's `RECORDED` render, with its `recorded_font` among `soundfonts`, untransposed."""
     pieces = list(pieces)
     if not pieces: raise ValueError("Nothing to build: the piece list is empty.")
     root = Path(cache_root or cache_dir())
@@ -163,6 +169,7 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
         cond = condition_of(c)                               # an unknown condition name, before any work
         groups.setdefault(cond.detune_cents if cond else 0.0, []).append(c)
     tasks = [(_cqt_task, (p, sf, t, root, tuple(g)), p) for p in by_size for sf in soundfonts for t in transpositions for g in groups.values()]
+    if recorded: tasks += [(_cqt_task, (p, recorded_font(p, soundfonts), 0, root, (RECORDED,)), p) for p in by_size]
     tasks += [(_roll_task, (p, velocity, sustain, root), p) for p in by_size]
     def done(p, res, err):
         if err is not None:
@@ -201,7 +208,9 @@ def build_splits(cfg: DataConfig, *, midi_root=None, cache_root=None, n_jobs: in
     for s, ps in select_pieces(cfg, midi_root).items():
         if not ps: continue
         fonts, trans = split_variants(cfg, s)
-        if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans)} audio variant(s)", flush=True)
+        recorded = s == 'train' and cfg.augment == 'recording-rooms'      # one recorded render per training piece
+        if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans)} audio variant(s)"
+                           f"{' + one recorded render each' if recorded else ''}", flush=True)
         out[s] = (ps, build_cache(ps, soundfonts=fonts, transpositions=trans, velocity=cfg.velocity, sustain=cfg.sustain,
-                                  n_jobs=n_jobs or cfg.n_jobs, cache_root=cache_root, progress=progress))
+                                  n_jobs=n_jobs or cfg.n_jobs, cache_root=cache_root, progress=progress, recorded=recorded))
     return out

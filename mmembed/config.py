@@ -30,7 +30,7 @@ class DataConfig:
     max_pieces: int | None = None                         # cap on pieces per split (small profiles)
     seed: int = 0                                         # seed of the split
     n_jobs: int = 2                                       # worker processes for rendering and CQT
-    augment: str = 'none'                                 # 'recording' / 'recording-speckle': random room, noise, EQ, detuning on the training CQTs
+    augment: str = 'none'                                 # 'recording' / 'recording-speckle' / 'recording-rooms': random room, noise, EQ, detuning in training
 
 @dataclass
 class ModelConfig:
@@ -81,7 +81,7 @@ class Config:
 class SettingsError(ValueError):
     "A setting that is unknown, of the wrong type or out of range; the message names it and says what it expects."
 
-AUGMENTS = ('none', 'recording', 'recording-speckle')   # the `augment` setting: mmembed.audio.augment_cqt's two versions
+AUGMENTS = ('none', 'recording', 'recording-speckle', 'recording-rooms')   # the `augment` setting: augment_cqt's two versions; recorded renders
 
 RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of a model's Config: name -> type
     'run_name': 'str', 'out_dir': 'str | None', 'publish': 'bool', 'num_workers': 'int', 'resume': 'bool',
@@ -90,7 +90,7 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
     'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple', 'cca_pairs': 'int',
     # the VAE (06_vae)
     'latent_dim': 'int', 'latent_dims': 'tuple', 'beta': 'float', 'match_weight': 'float', 'vae_lr': 'float',
-    'vae_batch_size': 'int', 'vae_epochs': 'int', 'vae_max_windows': 'int | None', 'knn': 'int',
+    'vae_batch_size': 'int', 'vae_epochs': 'int', 'vae_max_windows': 'int | None', 'knn': 'int', 'vae_augment': 'str | None',
     # transcription (07_transcribe)
     'vae_checkpoint': 'str | None', 'method': 'str', 'grid': 'str', 'eval_dir': 'str | None', 'eval_pieces': 'int | None',
     'eval_seconds': 'float | None', 'eval_condition': 'str | None',
@@ -102,7 +102,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'lr_patience': (0, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
-           'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),
+           'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),

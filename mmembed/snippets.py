@@ -135,10 +135,12 @@ class SnippetIndex:
         w, v = divmod(int(k), len(self.variants))
         if not 0 <= w < self.n_windows: raise IndexError(k)
         return Snippet(int(self.piece_idx[w]), int(self.starts[w]), *self.variants[v])
-    def pair(self, k, transform=None, context: float = 2.0) -> tuple[np.ndarray, np.ndarray]:
+    def pair(self, k, transform=None, context: float = 2.0, variant=None) -> tuple[np.ndarray, np.ndarray]:
         """(roll snippet float32 (N_PITCHES, w*24), CQT snippet float32 (N_BINS, w*43)) of item `k`. `transform`: a function
-        of a log-CQT block (bins, frames) at the cache's frame rate, given the window and `context` seconds before it, then cut and resampled."""
+        of a log-CQT block (bins, frames) at the cache's frame rate, given the window and `context` seconds before it, then cut and resampled.
+        `variant`: (soundfont, transposition, condition) served instead of the item's own, e.g. a piece's recorded render."""
         s = self[k]
+        if variant is not None: s = Snippet(s.piece, s.start, *variant)
         C = self.cqt(s.piece, s.soundfont, s.transpose, s.condition)
         if C is None: raise FileNotFoundError(f"CQT of {self.pieces[s.piece].path} ({s.soundfont}, {s.transpose:+d}"
                                               f"{', ' + s.condition if s.condition else ''}) "
