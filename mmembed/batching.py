@@ -56,13 +56,13 @@ class PairDataset(Dataset):
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         self.index, self.augment, self.seed, self.draws = index, augment, seed, 0
-        if augment == 'recording-rooms':
-            self.fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
-            used = [int(i) for i in np.unique(index.piece_idx)]
-            missing = [index.pieces[i] for i in used if index.cqt(i, recorded_font(index.pieces[i], self.fonts), 0, RECORDED) is None]
+        if augment == 'recording-rooms':          # each piece's recorded variant, drawn once here, not per pair
+            fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
+            self.recorded = {int(i): (recorded_font(index.pieces[i], fonts), 0, RECORDED) for i in np.unique(index.piece_idx)}
+            missing = [index.pieces[i] for i, v in self.recorded.items() if index.cqt(i, *v) is None]
             if missing: raise FileNotFoundError(
-                f"augment 'recording-rooms' needs each training piece's recorded render; {len(missing)} of {len(used)} are not in the "
-                f"cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
+                f"augment 'recording-rooms' needs each training piece's recorded render; {len(missing)} of {len(self.recorded)} are not "
+                f"in the cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
                 f"(make reproduce does), or build_cache(..., recorded=True).")
     def __len__(self): return len(self.index)
     def __getitem__(self, k):
@@ -73,7 +73,7 @@ class PairDataset(Dataset):
                 roll, C = self.index.pair(k); C = augment_cqt(C, rng)
             elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
                 s = self.index[k]
-                rec = (recorded_font(self.index.pieces[s.piece], self.fonts), 0, RECORDED) if s.transpose == 0 and rng.random() < 0.5 else None
+                rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
                 roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
             else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
         w = int(k) // len(self.index.variants)

@@ -168,8 +168,12 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     for c in conditions:
         cond = condition_of(c)                               # an unknown condition name, before any work
         groups.setdefault(cond.detune_cents if cond else 0.0, []).append(c)
-    tasks = [(_cqt_task, (p, sf, t, root, tuple(g)), p) for p in by_size for sf in soundfonts for t in transpositions for g in groups.values()]
-    if recorded: tasks += [(_cqt_task, (p, recorded_font(p, soundfonts), 0, root, (RECORDED,)), p) for p in by_size]
+    rec = {p.id: recorded_font(p, soundfonts) for p in by_size} if recorded else {}
+    shared = 0 in transpositions and 0.0 in groups          # a recorded render records the piece's clean, untransposed audio: one render for both
+    def conds(p, sf, t, d, g): return tuple(g) + ((RECORDED,) if shared and t == 0 and d == 0.0 and rec.get(p.id) == sf else ())
+    tasks = [(_cqt_task, (p, sf, t, root, conds(p, sf, t, d, g)), p) for p in by_size for sf in soundfonts for t in transpositions
+             for d, g in groups.items()]
+    if rec and not shared: tasks += [(_cqt_task, (p, rec[p.id], 0, root, (RECORDED,)), p) for p in by_size]
     tasks += [(_roll_task, (p, velocity, sustain, root), p) for p in by_size]
     def done(p, res, err):
         if err is not None:

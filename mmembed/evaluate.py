@@ -177,6 +177,10 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
     return ax
 
 # %% ../nbs/05_evaluate.ipynb #40611bf5
+def _projected(db: dict, cca: CCA) -> dict:
+    "`db` with both views' embeddings projected on `cca` (weighted by canonical correlation)."
+    return {**db, 'zs': cca.score(db['zs']), 'za': cca.audio(db['za'])}
+
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
            soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
            cca_pairs: int = 0, cca: CCA | None = None, midi_root=None, cache_root=None) -> dict:
@@ -198,7 +202,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
     dbs['best'] = embed_database(best, ix, w, cfg=cfg)
     if cca_pairs:                                          # Dorfer et al.'s refinement, fitted on training pairs only
         cca = cca or CCA.from_training(best, SnippetIndex.from_config(cfg.data, 'train', midi_root=midi_root, cache_root=cache_root), cca_pairs)
-        dbs['best_cca'] = {**dbs['best'], 'zs': cca.score(dbs['best']['zs']), 'za': cca.audio(dbs['best']['za'])}
+        dbs['best_cca'] = _projected(dbs['best'], cca)
     results = {k: evaluate_database(db, excerpt) for k, db in dbs.items()}
     cond_rows = []
     for c in conditions:                                   # the same candidate windows, the audio recorded otherwise
@@ -209,7 +213,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
         how = f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows, the test audio recorded as {c} ({CONDITIONS[c].key})'
         cond_rows.append(table_row(f'best@{c}', res, how, label=f'ours, best: {c}'))
         if 'best_cca' in dbs:                              # the same CCA, fitted on clean training pairs
-            res = results[f'best_cca@{c}'] = evaluate_database({**cdb, 'zs': cca.score(cdb['zs']), 'za': cca.audio(cdb['za'])}, excerpt)
+            res = results[f'best_cca@{c}'] = evaluate_database(_projected(cdb, cca), excerpt)
             cond_rows.append(table_row(f'best_cca@{c}', res, how + f', the CCA of the row above', label=f'ours, best + CCA: {c}'))
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
