@@ -74,6 +74,16 @@ def decode_speed() -> str:
     return '\n'.join(out)
 
 
+def embed_speed() -> str:
+    if not (HERE / 'results_embed_speed.json').exists(): return '(not measured yet: `python bench/embed_speed.py --out bench/results_embed_speed.json`)'
+    r = load('results_embed_speed.json')
+    out = [f"{r['window']}-beat windows, batches of {r['batch']}, {r['threads']} threads, medians of {r['repeats']} timings taken in turns; "
+           f"snippets per second; encoder weights {'of ' + r['checkpoint'] if r['checkpoint'] else 'random'}.", '',
+           '| system | eval mode as before | BatchNorm folded, channels_last | speed-up | largest output difference |', '| --- | --- | --- | --- | --- |']
+    out += [f"| {s['system']} | {s['plain_per_s']:.0f} | {s['folded_per_s']:.0f} | {s['speedup']:.2f}x | {s['max_abs_diff']:.1e} |" for s in r['systems']]
+    return '\n'.join(out)
+
+
 def gpu_train() -> str:
     if not (HERE / 'results_gpu_train.json').exists(): return '(not measured yet: `python bench/gpu_train.py run DIR --out bench/results_gpu_train.json` on a GPU machine)'
     r = load('results_gpu_train.json')
@@ -95,18 +105,18 @@ def gpu_train() -> str:
 FIGURES = HERE.parent / 'figures'
 
 
-MISSING = '(not generated yet: `make reproduce PROFILE=default` writes figures/{})'
+MISSING = '(not generated yet: `make reproduce PROFILE={}` writes figures/{})'
 
 
-def md_table(name: str) -> str:
+def md_table(name: str, profile: str = 'default') -> str:
     "The table lines of figures/<name>.md."
-    if not (FIGURES / f'{name}.md').exists(): return MISSING.format(f'{name}.md')
+    if not (FIGURES / f'{name}.md').exists(): return MISSING.format(profile, f'{name}.md')
     return '\n'.join(l for l in (FIGURES / f'{name}.md').read_text().splitlines() if l.startswith('|'))
 
 
 def where_it_fails() -> str:
     import csv
-    if not (FIGURES / 'where_it_fails.csv').exists(): return MISSING.format('where_it_fails.csv')
+    if not (FIGURES / 'where_it_fails.csv').exists(): return MISSING.format('default', 'where_it_fails.csv')
     with open(FIGURES / 'where_it_fails.csv') as f: rows = list(csv.DictReader(f))
     out = ['| factor | bin | queries | R@1 | MRR |', '| --- | --- | --- | --- | --- |']
     out += [f"| {r['factor']} | {r['bin']} | {r['n']} | {float(r['R@1']):.3f} | {float(r['MRR']):.3f} |" for r in rows]
@@ -114,11 +124,12 @@ def where_it_fails() -> str:
 
 
 BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
-                    'decode_speed': decode_speed, 'gpu_train': gpu_train},
+                    'decode_speed': decode_speed, 'embed_speed': embed_speed, 'gpu_train': gpu_train},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
                       'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
                       'transcription_table': lambda: md_table('transcription_table'),
-                      'augment_fidelity': lambda: md_table('augment_fidelity')}}
+                      'augment_fidelity': lambda: md_table('augment_fidelity'),
+                      'table2_long': lambda: md_table('long/table2', 'long')}}
 
 
 def render(text: str) -> str:

@@ -16,7 +16,7 @@ from .audio import augment_cqt, RECORDED
 from .cache import recorded_font
 
 # %% auto #0
-__all__ = ['Batch', 'check_batch', 'PairDataset', 'DistinctRollSampler', 'collate', 'make_loader']
+__all__ = ['Batch', 'check_batch', 'PairDataset', 'by_piece', 'DistinctRollSampler', 'collate', 'make_loader']
 
 # %% ../nbs/02_batching.ipynb #f567dc4a
 class Batch(NamedTuple):
@@ -79,12 +79,20 @@ class PairDataset(Dataset):
         w = int(k) // len(self.index.variants)
         return torch.from_numpy(roll)[None], torch.from_numpy(np.ascontiguousarray(C))[None], int(self.index.group[w]), int(k)
 
+def by_piece(pieces: np.ndarray, size: int, rng) -> np.ndarray:
+    "A permutation of positions that puts them in runs of up to `size` of one piece (`pieces[i]`: the piece at position i), runs in random order."
+    idx = np.argsort(pieces, kind='stable')               # a random order stays random within each piece
+    ends = np.r_[np.flatnonzero(np.diff(pieces[idx])) + 1, len(idx)]
+    runs = [idx[c:min(c + size, b)] for a, b in zip(np.r_[0, ends[:-1]], ends) for c in range(a, b, size)]
+    return np.concatenate([runs[i] for i in rng.permutation(len(runs))]) if runs else idx
+
 class DistinctRollSampler(Sampler):
-    "Batches of item indices with pairwise-distinct rolls; one random variant per window per epoch."
+    "Batches of item indices with pairwise-distinct rolls; one random variant per window per epoch; `same_piece` > 1: windows of a piece in runs of that many."
     def __init__(self, index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
-                 max_windows: int | None = None, drop_last: bool = True, windows=None, rank: int = 0, world: int = 1):
+                 max_windows: int | None = None, drop_last: bool = True, windows=None, rank: int = 0, world: int = 1,
+                 same_piece: int = 1):
         self.index, self.batch_size, self.seed, self.shuffle = index, batch_size, seed, shuffle
-        self.max_windows, self.drop_last, self.epoch = max_windows, drop_last, 0
+        self.max_windows, self.drop_last, self.epoch, self.same_piece = max_windows, drop_last, 0, same_piece
         self.rank, self.world = rank, world     # under DDP each process takes every world-th batch
         self.windows = np.arange(index.n_windows) if windows is None else np.asarray(windows)
     def set_epoch(self, epoch: int): self.epoch = epoch
@@ -94,6 +102,8 @@ class DistinctRollSampler(Sampler):
         if self.max_windows: order = order[:self.max_windows]
         nv = len(self.index.variants)
         variants = rng.integers(0, nv, len(order)) if self.shuffle else np.zeros(len(order), int)
+        if self.shuffle and self.same_piece > 1:          # the same windows, regrouped: negatives from the query's own piece
+            p = by_piece(self.index.piece_idx[order], self.same_piece, rng); order, variants = order[p], variants[p]
         batch, groups, waiting = [], set(), []
         for w, v in zip(order, variants):
             for ww, vv in [*waiting, (w, v)]:
@@ -126,8 +136,8 @@ def collate(items, seed: int = 0) -> Batch:
 
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
-                rank: int = 0, world: int = 1, augment: str = 'none') -> DataLoader:
+                rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
-    sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world)
+    sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
     return DataLoader(PairDataset(index, augment, seed), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

@@ -53,6 +53,7 @@ class TrainConfig:
     n_valid: int = 500                                    # validation candidates (one per duplicate group)
     lr_patience: int = 2                                  # epochs without improvement before halving the lr
     seed: int = 0                                         # seed of initialisation and sampling
+    same_piece: int = 1                                   # > 1: a batch's windows in runs of this many from one piece (hard negatives)
 
 @dataclass
 class Config:
@@ -88,6 +89,7 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
     'overwrite': 'bool', 'build': 'bool', 'study_epochs': 'int', 'study_max_windows': 'int | None',
     'checkpoint': 'str | None', 'study_checkpoint': 'str | None', 'n_candidates': 'int', 'db_split': 'str',
     'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple', 'cca_pairs': 'int',
+    'results_dir': 'str | None',
     # the VAE (06_vae)
     'latent_dim': 'int', 'latent_dims': 'tuple', 'beta': 'float', 'match_weight': 'float', 'vae_lr': 'float',
     'vae_batch_size': 'int', 'vae_epochs': 'int', 'vae_max_windows': 'int | None', 'knn': 'int', 'vae_augment': 'str | None',
@@ -99,7 +101,7 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
 _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_jobs': (1, None), 'seed': (0, None),
            'embed_dim': (1, None), 'lr': (0.0, 10.0), 'batch_size': (2, None), 'epochs': (1, None),
            'max_windows': (1, None), 'margin': (0.0, 2.0), 'temperature': (1e-4, 10.0), 'n_valid': (2, None),
-           'lr_patience': (0, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
+           'lr_patience': (0, None), 'same_piece': (1, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
            'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),

@@ -4,13 +4,15 @@
 
 # %% ../nbs/03_models.ipynb #7df086bf
 from __future__ import annotations
+import copy
 import torch
 from torch import nn
+from torch.nn.utils.fusion import fuse_conv_bn_eval
 from .core import *
 from .config import *
 
 # %% auto #0
-__all__ = ['conv_bn_elu', 'Encoder', 'JointModel', 'n_params', 'embed', 'to_channels_last']
+__all__ = ['conv_bn_elu', 'Encoder', 'JointModel', 'n_params', 'inference_copy', 'embed', 'to_channels_last']
 
 # %% ../nbs/03_models.ipynb #04e2efb0
 def conv_bn_elu(c_in: int, c_out: int) -> nn.Sequential:
@@ -48,16 +50,21 @@ class JointModel(nn.Module):
 def n_params(m: nn.Module) -> int: return sum(p.numel() for p in m.parameters())
 
 # %% ../nbs/03_models.ipynb #71cdcdc2
+def inference_copy(encoder: nn.Module) -> nn.Module:
+    "An eval-mode copy of `encoder` with each BatchNorm folded into the convolution before it and channels_last weights; `encoder` is not touched."
+    e = copy.deepcopy(encoder).eval()
+    for seq in [m for m in e.modules() if isinstance(m, nn.Sequential)]:
+        for i in range(len(seq) - 1):
+            if isinstance(seq[i], nn.Conv2d) and isinstance(seq[i + 1], nn.BatchNorm2d):
+                seq[i], seq[i + 1] = fuse_conv_bn_eval(seq[i], seq[i + 1]), nn.Identity()
+    return e.to(memory_format=torch.channels_last)
+
 @torch.no_grad()
 def embed(encoder: nn.Module, x, batch_size: int = 256, device=None) -> torch.Tensor:
-    "Embeddings of `x` (n, 1, H, W) in eval mode, in chunks of `batch_size`; the encoder's mode is restored."
-    was_training = encoder.training
-    encoder.eval()
+    "Embeddings of `x` (n, 1, H, W) by an eval-mode `inference_copy` of `encoder`, in chunks of `batch_size`."
     device = device or next(encoder.parameters()).device
-    try:
-        out = [encoder(to_channels_last(torch.as_tensor(x[i:i + batch_size]).float().to(device))).cpu()
-               for i in range(0, len(x), batch_size)]
-    finally: encoder.train(was_training)
+    e = inference_copy(encoder)
+    out = [e(to_channels_last(torch.as_tensor(x[i:i + batch_size]).float().to(device))).cpu() for i in range(0, len(x), batch_size)]
     return torch.cat(out) if out else torch.zeros(0, encoder.head[0].out_channels)
 
 def to_channels_last(x: torch.Tensor) -> torch.Tensor:

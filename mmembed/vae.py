@@ -16,7 +16,7 @@ from .core import *
 from .config import *
 from .snippets import SnippetIndex
 from .batching import make_loader
-from .models import conv_bn_elu, to_channels_last
+from .models import conv_bn_elu, to_channels_last, inference_copy
 from .metrics import choose_threshold
 from .retrieval import CheckpointError, read_checkpoint, candidate_windows, window_pairs, window_rolls
 from .train import record_epoch
@@ -139,20 +139,18 @@ def load_vae(path, device='cpu') -> tuple[VAE, VAERunConfig, dict]:
 
 @torch.no_grad()
 def vae_latents(model: VAE, x, source: str = 'audio', batch_size: int = 256) -> torch.Tensor:
-    "z of snippets, in eval mode and in batches: `m2` of CQTs (`source='audio'`), or mu of `m1e` of rolls (`'roll'`)."
+    "z of snippets, by an eval-mode `inference_copy` of `model`, in batches: `m2` of CQTs (`source='audio'`), or mu of `m1e` of rolls (`'roll'`)."
     if source not in ('audio', 'roll'): raise ValueError(f"source must be 'audio' or 'roll', not {source!r}")
-    was = model.training; model.eval()
-    enc = model.m2 if source == 'audio' else (lambda r: model.encode_roll(r)[0])
-    try: out = [enc(to_channels_last(torch.as_tensor(x[i:i + batch_size]).float())) for i in range(0, len(x), batch_size)]
-    finally: model.train(was)
+    m = inference_copy(model)
+    enc = m.m2 if source == 'audio' else (lambda r: m.encode_roll(r)[0])
+    out = [enc(to_channels_last(torch.as_tensor(x[i:i + batch_size]).float())) for i in range(0, len(x), batch_size)]
     return torch.cat(out) if out else torch.zeros(0, model.cfg.latent_dim)
 
 @torch.no_grad()
 def decode_probs(model: VAE, z: torch.Tensor, batch_size: int = 256) -> np.ndarray:
-    "Roll probabilities (n, 128, w*24) that `m1d` gives for latents `z`, in eval mode."
-    was = model.training; model.eval()
-    try: out = [torch.sigmoid(model.m1d(z[i:i + batch_size]))[:, 0].numpy() for i in range(0, len(z), batch_size)]
-    finally: model.train(was)
+    "Roll probabilities (n, 128, w*24) that `m1d` gives for latents `z`, by an eval-mode `inference_copy` of it."
+    m1d = inference_copy(model.m1d)
+    out = [torch.sigmoid(m1d(z[i:i + batch_size]))[:, 0].numpy() for i in range(0, len(z), batch_size)]
     return np.concatenate(out) if out else np.zeros((0, *roll_shape(model.window)), np.float32)
 
 def vae_probs(model: VAE, x, source: str = 'audio', batch_size: int = 256) -> np.ndarray:
