@@ -78,7 +78,7 @@ def embed_speed() -> str:
     if not (HERE / 'results_embed_speed.json').exists(): return '(not measured yet: `python bench/embed_speed.py --out bench/results_embed_speed.json`)'
     r = load('results_embed_speed.json')
     out = [f"{r['window']}-beat windows, batches of {r['batch']}, {r['threads']} threads, medians of {r['repeats']} timings taken in turns; "
-           f"snippets per second; encoder weights {'of ' + r['checkpoint'] if r['checkpoint'] else 'random'}.", '',
+           f"snippets per second; the Table 1 encoders' weights {'from ' + r['checkpoint'] if r['checkpoint'] else 'random'}, the VAEs' random.", '',
            '| system | eval mode as before | BatchNorm folded, channels_last | speed-up | largest output difference |', '| --- | --- | --- | --- | --- |']
     out += [f"| {s['system']} | {s['plain_per_s']:.0f} | {s['folded_per_s']:.0f} | {s['speedup']:.2f}x | {s['max_abs_diff']:.1e} |" for s in r['systems']]
     return '\n'.join(out)
