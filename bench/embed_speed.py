@@ -11,6 +11,7 @@ as set (`--threads`). Weights are random unless `--checkpoint` is given (speed d
     python bench/embed_speed.py --window 2 --latents 32 128 --batch 256 --repeats 5 --out bench/results_embed_speed.json
 """
 import argparse, json, statistics, time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -63,13 +64,12 @@ def main():
     X = {'roll': (torch.rand(a.batch, 1, *roll_shape(a.window)) > 0.9).float(), 'audio': torch.rand(a.batch, 1, *cqt_shape(a.window)) * 4}
     rows = {'window': a.window, 'batch': a.batch, 'threads': a.threads, 'repeats': a.repeats,
             'checkpoint': a.checkpoint, 'systems': []}
-    systems = [(f'{side} encoder (Table 1)', (lambda enc, x: (lambda: plain_embed(enc, x, a.batch)))(enc, X[side]),
-                (lambda enc, x: (lambda: embed(enc, x, a.batch)))(enc, X[side]))
+    systems = [(f'{side} encoder (Table 1)', partial(plain_embed, enc, X[side], a.batch), partial(embed, enc, X[side], a.batch))
                for side, enc in (('roll', model.score), ('audio', model.audio))]
     for d in a.latents:
         vae = VAE(VAEConfig(latent_dim=d), a.window).eval()
-        systems.append((f'VAE decoding, latent {d} (m2 + m1d)', (lambda v: lambda: plain_vae(v, X['audio'], a.batch))(vae),
-                        (lambda v: lambda: vae_probs(v, X['audio'], batch_size=a.batch))(vae)))
+        systems.append((f'VAE decoding, latent {d} (m2 + m1d)', partial(plain_vae, vae, X['audio'], a.batch),
+                        partial(vae_probs, vae, X['audio'], batch_size=a.batch)))
     for name, plain, folded in systems:
         tp, tf = timings([plain, folded], a.repeats)
         diff = float(np.abs(np.asarray(plain()) - np.asarray(folded())).max())

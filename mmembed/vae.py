@@ -139,11 +139,11 @@ def load_vae(path, device='cpu') -> tuple[VAE, VAERunConfig, dict]:
 
 @torch.no_grad()
 def vae_latents(model: VAE, x, source: str = 'audio', batch_size: int = 256) -> torch.Tensor:
-    "z of snippets, by an eval-mode `inference_copy` of `model`, in batches: `m2` of CQTs (`source='audio'`), or mu of `m1e` of rolls (`'roll'`)."
+    "z of snippets, by an eval-mode `inference_copy` of the encoder used, in batches: `m2` of CQTs (`source='audio'`), or mu of `m1e` of rolls (`'roll'`)."
     if source not in ('audio', 'roll'): raise ValueError(f"source must be 'audio' or 'roll', not {source!r}")
-    m = inference_copy(model)
-    enc = m.m2 if source == 'audio' else (lambda r: m.encode_roll(r)[0])
+    enc = inference_copy(model.m2 if source == 'audio' else model.m1e)     # only the encoder it runs
     out = [enc(to_channels_last(torch.as_tensor(x[i:i + batch_size]).float())) for i in range(0, len(x), batch_size)]
+    if source == 'roll': out = [o.chunk(2, dim=1)[0] for o in out]        # mu, as `encode_roll` gives it
     return torch.cat(out) if out else torch.zeros(0, model.cfg.latent_dim)
 
 @torch.no_grad()
