@@ -68,9 +68,11 @@ def decode_speed() -> str:
     if not (HERE / 'results_decode_speed.json').exists(): return '(not measured yet: `python bench/decode_speed.py --out bench/results_decode_speed.json`)'
     r = load('results_decode_speed.json')
     out = [f"{r['window']}-beat windows, {r['threads']} threads, medians of {r['repeats']} timings; snippets per second.", '',
-           f"| system | batched ({r['batch']}) | ratio to the encoder | one at a time | ratio to the encoder |", '| --- | --- | --- | --- | --- |']
+           f"| system | batched ({r['batch']}) | ratio to the encoder | one at a time | ratio to the encoder | one at a time, a fresh copy each call |",
+           '| --- | --- | --- | --- | --- | --- |']
+    fresh = lambda s: f"{s['single_fresh_copy_per_s']:.0f}" if 'single_fresh_copy_per_s' in s else '—'
     out += [f"| {s['system']} | {s['batch_per_s']:.0f} | {s['batch_ratio_to_encoder']:.2f} | {s['single_per_s']:.0f} | "
-            f"{s['single_ratio_to_encoder']:.2f} |" for s in r['systems']]
+            f"{s['single_ratio_to_encoder']:.2f} | {fresh(s)} |" for s in r['systems']]
     return '\n'.join(out)
 
 

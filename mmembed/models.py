@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_models.ipynb #7df086bf
 from __future__ import annotations
-import copy
+import copy, weakref
 import torch
 from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
@@ -50,14 +50,29 @@ class JointModel(nn.Module):
 def n_params(m: nn.Module) -> int: return sum(p.numel() for p in m.parameters())
 
 # %% ../nbs/03_models.ipynb #71cdcdc2
-def inference_copy(encoder: nn.Module) -> nn.Module:
-    "An eval-mode copy of `encoder` with each BatchNorm folded into the convolution before it and channels_last weights; `encoder` is not touched."
+_FOLDED = weakref.WeakKeyDictionary()     # encoder -> (its state's key, its folded copy)
+
+@torch.no_grad()
+def _state_key(m: nn.Module) -> tuple:
+    "What `inference_copy` checks before it reuses a copy: identity, storage and version of every tensor of `m`, and their sums."
+    ts = [*m.parameters(), *m.buffers()]
+    sums = torch.stack([t.detach().sum(dtype=torch.float64) for t in ts]).tolist() if ts else []
+    return tuple((id(t), t.data_ptr(), t._version, t.dtype, t.device) for t in ts), tuple(sums)
+
+def inference_copy(encoder: nn.Module, cache: bool = True) -> nn.Module:
+    """An eval-mode copy of `encoder` with each BatchNorm folded into the convolution before it and channels_last weights;
+    `encoder` is not touched. With `cache`, the copy is shared between calls until `encoder` changes: do not modify it."""
+    key = _state_key(encoder) if cache else None
+    hit = _FOLDED.get(encoder) if cache else None
+    if hit is not None and hit[0] == key: return hit[1]
     e = copy.deepcopy(encoder).eval()
     for seq in [m for m in e.modules() if isinstance(m, nn.Sequential)]:
         for i in range(len(seq) - 1):
             if isinstance(seq[i], nn.Conv2d) and isinstance(seq[i + 1], nn.BatchNorm2d):
                 seq[i], seq[i + 1] = fuse_conv_bn_eval(seq[i], seq[i + 1]), nn.Identity()
-    return e.to(memory_format=torch.channels_last)
+    e = e.to(memory_format=torch.channels_last).requires_grad_(False)
+    if cache: _FOLDED[encoder] = (key, e)
+    return e
 
 @torch.no_grad()
 def embed(encoder: nn.Module, x, batch_size: int = 256, device=None) -> torch.Tensor:

@@ -23,7 +23,7 @@ from .retrieval import CheckpointError, candidate_windows, embed_windows, read_c
 
 # %% auto #0
 __all__ = ['NEUTRAL_SETTINGS', 'STUDY_SETTINGS', 'validate', 'batch_loss', 'save_checkpoint', 'record_epoch', 'config_diff',
-           'plot_history', 'train', 'run_profile', 'main']
+           'plot_history', 'train', 'study_config', 'run_profile', 'main']
 
 # %% ../nbs/04c_train.ipynb #12b55b9b
 def validate(model: JointModel, index: SnippetIndex, windows) -> dict:
@@ -185,20 +185,23 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
-                      both_directions=False, transpositions=[0], augment='none')
+                      both_directions=False, transpositions=[0], augment='none', same_piece=1)
+
+def study_config(settings: dict) -> Config:
+    "The study-settings run's config for a profile: the profile's split and fonts, the study's own snippets and training (`STUDY_SETTINGS`)."
+    _, opts = parse_settings(settings)
+    base = {k: v for k, v in settings.items() if k not in RUN_SETTINGS}
+    return parse_settings({**base, **STUDY_SETTINGS, 'epochs': opts.get('study_epochs', 0) or 1,
+                           'max_windows': opts.get('study_max_windows', None)})[0]
 
 def run_profile(settings: dict, *, main: bool = True, study: bool = True, midi_root=None, cache_root=None,
                 progress: bool = True) -> dict:
     "Check `settings` (a flat profile), build the data, train the main run and (with `study_epochs`) the study-settings run."
     cfg, opts = parse_settings(settings)                  # every key and value, before any work
     opt = lambda k, default: opts.get(k, default)
-    base = {k: v for k, v in settings.items() if k not in RUN_SETTINGS}
     runs = []
     if main: runs.append((opt('run_name', 'run'), cfg, opt('out_dir', None)))
-    if study and opt('study_epochs', 0):
-        study_cfg = parse_settings({**base, **STUDY_SETTINGS, 'epochs': opts['study_epochs'],
-                                    'max_windows': opt('study_max_windows', None)})[0]
-        runs.append((f"{opt('run_name', 'run')}-study", study_cfg, None))
+    if study and opt('study_epochs', 0): runs.append((f"{opt('run_name', 'run')}-study", study_config(settings), None))
     rank, world = _dist()
     out = {}
     for name, c, out_dir in runs:

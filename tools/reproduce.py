@@ -5,7 +5,8 @@
 - The profile is checked first, whole: an unknown key, a value of the wrong type or out of range
   stops the run before any notebook starts (no 20-minute cache build before a typo is found).
 - Each notebook is given only the keys of its own `parameters` cell, so papermill never warns
-  "Passed unknown parameter" about another notebook's settings.
+  "Passed unknown parameter" about another notebook's settings. A profile key that no notebook of the
+  chain reads stops the run too: it would be dropped silently, and the run would not be the profile's.
 - Each notebook's printed output and progress bars stream to the terminal as they happen, with a
   line per stage and its wall time; executed copies go to runs/<profile>/.
 """
@@ -32,6 +33,12 @@ def notebook_parameters(nb: Path) -> set:
     return set(papermill.inspect_notebook(str(nb)))
 
 
+def unread_keys(settings: dict, chain=CHAIN) -> list:
+    "The keys of `settings` that no `parameters` cell of the notebooks in `chain` reads."
+    read = set().union(*(notebook_parameters(ROOT / 'nbs' / f'{n}.ipynb') for n in chain if (ROOT / 'nbs' / f'{n}.ipynb').exists()))
+    return sorted(set(settings) - read)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--profile', default='default', help='a profile in params/ (default: default)')
@@ -46,6 +53,10 @@ def main(argv=None) -> int:
     except SettingsError as e:
         print(f"reproduce: {e}", file=sys.stderr); return 2
     chain = [n for n in CHAIN if (ROOT / 'nbs' / f'{n}.ipynb').exists()]
+    unread = unread_keys(settings, chain)
+    if unread:
+        print(f"reproduce: {profile} sets {', '.join(unread)}, which no notebook of the chain reads: add each to the `parameters` "
+              f"cell of the notebook that uses it (and pass it on), or remove it from the profile", file=sys.stderr); return 2
     if a.notebooks:
         unknown = sorted(set(a.notebooks) - set(chain))
         if unknown: print(f"reproduce: not in the chain: {unknown}; the chain: {chain}", file=sys.stderr); return 2
