@@ -10,7 +10,7 @@
 - Each notebook's printed output and progress bars stream to the terminal as they happen, with a
   line per stage and its wall time; executed copies go to runs/<profile>/.
 """
-import argparse, os, sys, time
+import argparse, functools, os, sys, time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,10 +27,11 @@ class _Quiet:
     def flush(self): self.stream.flush()
 
 
-def notebook_parameters(nb: Path) -> set:
-    "Names set in the notebook's cell tagged `parameters`."
+@functools.lru_cache(maxsize=None)
+def notebook_parameters(nb: Path) -> frozenset:
+    "Names set in the notebook's cell tagged `parameters` (read once per run: the check of the profile and the chain both ask)."
     import papermill
-    return set(papermill.inspect_notebook(str(nb)))
+    return frozenset(papermill.inspect_notebook(str(nb)))
 
 
 def unread_keys(settings: dict, chain=CHAIN) -> list:
