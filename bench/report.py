@@ -56,6 +56,20 @@ def train_speed() -> str:
     return '\n'.join(out)
 
 
+def encoder_width() -> str:
+    if not (HERE / 'results_encoder_width.json').exists(): return '(not measured yet: `python bench/encoder_width.py --out bench/results_encoder_width.json`)'
+    r = load('results_encoder_width.json')
+    out = [f"{r['window']}-beat windows, {r['threads']} threads, medians of {r['repeats']} timings taken in turns; training: batches of "
+           f"{r['batch']} (both encoders, InfoNCE both ways, Adam), pairs per second; embedding: the folded encoders, batches of "
+           f"{r['embed_batch']}, snippets per second; the ratio to the first row in brackets.", '',
+           '| channels | parameters | training step | embed audio | embed roll |', '| --- | --- | --- | --- | --- |']
+    for i, w in enumerate(r['settings']):
+        name = '-'.join(map(str, w['channels'])) + (' (Table 1)' if i == 0 else '')
+        out.append(f"| {name} | {w['params']:,} | {w['train_per_s']:.0f} ({w['train_ratio']:.2f}x) "
+                   f"| {w['embed_audio_per_s']:.0f} ({w['embed_audio_ratio']:.2f}x) | {w['embed_roll_per_s']:.0f} ({w['embed_roll_ratio']:.2f}x) |")
+    return '\n'.join(out)
+
+
 def faiss_latency() -> str:
     out = ['| candidates | dense torch | faiss exact | faiss HNSW | HNSW recall@10 |', '| --- | --- | --- | --- | --- |']
     for r in load('results_faiss.json'):
@@ -126,7 +140,8 @@ def where_it_fails() -> str:
 
 
 BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
-                    'decode_speed': decode_speed, 'embed_speed': embed_speed, 'gpu_train': gpu_train},
+                    'decode_speed': decode_speed, 'embed_speed': embed_speed, 'gpu_train': gpu_train,
+                    'encoder_width': encoder_width},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
                       'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
                       'transcription_table': lambda: md_table('transcription_table'),
