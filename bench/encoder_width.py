@@ -8,7 +8,7 @@ counts too. The real epochs' seconds (cache, sampler and augmentation included) 
 
     python bench/encoder_width.py --channels 24,48,96,96 16,32,64,128 16,32,64,64 --repeats 7 --out bench/results_encoder_width.json
 """
-import argparse, json, statistics, time
+import argparse, json
 from functools import partial
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from mmembed.core import cqt_shape, roll_shape
 from mmembed.config import ModelConfig
 from mmembed.loss import pair_loss
 from mmembed.models import JointModel, embed, n_params, to_channels_last
+from embed_speed import timings                            # bench/embed_speed.py: medians of turns after a warm-up
 
 
 def step(model, opt, xs, xa):
@@ -49,14 +50,7 @@ def main():
            'embed_roll': [partial(embed, m.score, es, a.embed_batch) for m in models]}
     res = {'threads': a.threads, 'window': a.window, 'batch': a.batch, 'embed_batch': a.embed_batch, 'repeats': a.repeats,
            'torch': torch.__version__, 'settings': []}
-    med = {}
-    for kind, fs in fns.items():
-        for f in fs: f()                                   # warm-up (and the folded copies, kept while weights stay)
-        ts = [[] for _ in fs]
-        for _ in range(a.repeats):
-            for t, f in zip(ts, fs):
-                t0 = time.perf_counter(); f(); t.append(time.perf_counter() - t0)
-        med[kind] = [statistics.median(t) for t in ts]
+    med = {kind: timings(fs, a.repeats) for kind, fs in fns.items()}   # the warm-up call also folds and keeps each copy
     for k, (c, m) in enumerate(zip(chans, models)):
         r = {'channels': list(c), 'params': n_params(m)}
         for kind, n in (('train', a.batch), ('embed_audio', a.embed_batch), ('embed_roll', a.embed_batch)):

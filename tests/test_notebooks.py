@@ -40,11 +40,17 @@ def test_parameters_are_known_settings():
     assert seen.get("05_evaluate"), "05_evaluate has no parameters cell"
 
 
-def test_reproduce_chain_exists():
-    "The reproduce chain names notebooks that exist, in dependency order."
+def _reproduce():
+    "tools/reproduce.py as a module (it is a script, not part of the package)."
     import importlib.util
     spec = importlib.util.spec_from_file_location("reproduce", ROOT / "tools" / "reproduce.py")
     mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    return mod
+
+
+def test_reproduce_chain_exists():
+    "The reproduce chain names notebooks that exist, in dependency order."
+    mod = _reproduce()
     missing = [n for n in mod.CHAIN if not (ROOT / "nbs" / f"{n}.ipynb").exists()]
     assert not missing, missing
     assert mod.CHAIN == sorted(mod.CHAIN), mod.CHAIN
@@ -53,10 +59,8 @@ def test_reproduce_chain_exists():
 def test_profiles_are_read_whole():
     """Every key of every profile in params/ is read by a notebook of the reproduce chain: a key that none reads would
     be dropped silently (as `same_piece` once was), and `make reproduce` would not run the profile it names."""
-    import importlib.util
     from mmembed.config import load_profile
-    spec = importlib.util.spec_from_file_location("reproduce", ROOT / "tools" / "reproduce.py")
-    mod = importlib.util.module_from_spec(spec); spec.loader.exec_module(mod)
+    mod = _reproduce()
     for p in sorted((ROOT / "params").glob("*.yaml")):
         assert mod.unread_keys(load_profile(p)) == [], p.name
     assert mod.unread_keys({"same_piece": 8, "n_candidates": 10}, ["05_evaluate"]) == ["same_piece"]   # the check itself can fail
