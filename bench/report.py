@@ -70,6 +70,19 @@ def encoder_width() -> str:
     return '\n'.join(out)
 
 
+def record_speed() -> str:
+    if not (HERE / 'results_record_speed.json').exists(): return '(not measured yet: `python bench/record_speed.py --out bench/results_record_speed.json`)'
+    r = load('results_record_speed.json')
+    out = [f"{len(r['pieces'])} pieces ({', '.join(r['pieces'])}), {r['audio_s']:.0f} s of audio rendered with {r['font']}; the largest "
+           f"prime factor of each length in samples: {', '.join(f'{f:,}' for f in r['largest_prime_factors'])}. Medians of "
+           f"{r['repeats']} timings taken in turns, summed over the pieces; x realtime.", '',
+           '| condition | numpy.fft, own length (before) | scipy.fft (now) | speed-up | largest output difference |',
+           '| --- | --- | --- | --- | --- |']
+    out += [f"| {c['condition']} | {c['before_x_realtime']:.0f}x | {c['now_x_realtime']:.0f}x | {c['speedup']:.2f}x "
+            f"| {c['max_abs_difference']:.1e} |" for c in r['conditions']]
+    return '\n'.join(out)
+
+
 def faiss_latency() -> str:
     out = ['| candidates | dense torch | faiss exact | faiss HNSW | HNSW recall@10 |', '| --- | --- | --- | --- | --- |']
     for r in load('results_faiss.json'):
@@ -141,7 +154,7 @@ def where_it_fails() -> str:
 
 BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
                     'decode_speed': decode_speed, 'embed_speed': embed_speed, 'gpu_train': gpu_train,
-                    'encoder_width': encoder_width},
+                    'encoder_width': encoder_width, 'record_speed': record_speed},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
                       'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
                       'transcription_table': lambda: md_table('transcription_table'),
