@@ -10,7 +10,7 @@ Per condition of `mmembed.audio.CONDITIONS` that `record` applies (the detuning 
 `--repeats` timings after a warm-up, summed over the pieces, as x realtime; the ratio; and the largest difference between
 the two outputs (the transform is the same, so rounding only). Rendering is not timed.
 
-    python bench/record_speed.py --pieces 4 --repeats 3 --out bench/results_record_speed.json
+    python bench/record_speed.py --pieces 5 --repeats 2 --out bench/results_record_speed.json
 """
 import argparse, json, types
 from pathlib import Path
@@ -51,16 +51,18 @@ def main():
     a = ap.parse_args()
     corpus = sorted(load_corpus(), key=lambda p: p.id)
     pieces = corpus[::max(1, len(corpus) // a.pieces)][:a.pieces]
-    audio = [(p.id, render_audio(p.path, a.font)) for p in pieces]
-    seconds = sum(len(y) for _, y in audio) / SAMPLE_RATE
-    print(f"{len(audio)} pieces, {seconds:.0f} s of audio ({a.font}); their lengths' largest prime factors: "
-          + ', '.join(f"{largest_prime_factor(len(y)):,}" for _, y in audio), flush=True)
+    rendered = [(p.id, render_audio(p.path, a.font)) for p in pieces]
+    seconds = sum(len(y) for _, y in rendered) / SAMPLE_RATE
+    factors = [largest_prime_factor(len(y)) for _, y in rendered]
+    print(f"{len(rendered)} pieces, {seconds:.0f} s of audio ({a.font}); their lengths' largest prime factors: "
+          + ', '.join(f"{f:,}" for f in factors), flush=True)
     conds = {name: c for name, c in CONDITIONS.items() if c != Condition() and not c.detune_cents}
-    res = {'pieces': [p for p, _ in audio], 'largest_prime_factors': [largest_prime_factor(len(y)) for _, y in audio], 'font': a.font, 'audio_s': seconds, 'repeats': a.repeats, 'conditions': []}
+    res = {'pieces': [p for p, _ in rendered], 'largest_prime_factors': factors, 'font': a.font, 'audio_s': seconds,
+           'repeats': a.repeats, 'conditions': []}
     for name, c in conds.items():
-        fns = [lambda f=f: [f(y, c, pid) for pid, y in audio] for f in (record_before, record)]
+        fns = [lambda f=f: [f(y, c, pid) for pid, y in rendered] for f in (record_before, record)]
         t_before, t_now = timings(fns, a.repeats)
-        diff = max(float(np.max(np.abs(record_before(y, c, pid) - record(y, c, pid)))) for pid, y in audio)
+        diff = max(float(np.max(np.abs(record_before(y, c, pid) - record(y, c, pid)))) for pid, y in rendered)
         r = {'condition': name, 'before_x_realtime': seconds / t_before, 'now_x_realtime': seconds / t_now,
              'speedup': t_before / t_now, 'max_abs_difference': diff}
         res['conditions'].append(r)

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
 import soundfile
+from scipy import fft as sfft   # whole pieces' FFTs: lengths with a large prime factor run about twice as fast as on numpy.fft
 from .core import *
 from .midi import rewrite_midi
 
@@ -144,8 +145,6 @@ CONDITIONS = {
     'mp3 ~48 kbit/s': Condition(mp3_level=0.75),
     'room+noise': Condition(reverb_rt60=0.8, snr_db=20),
 }
-
-from scipy import fft as sfft   # a whole piece's length often has a large prime factor: scipy's transform is about twice numpy's speed there
 
 def _seed(name) -> int: return int.from_bytes(hashlib.sha1(str(name).encode()).digest()[:4], 'little')
 
