@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import *
 from .config import *
-from .snippets import SnippetIndex
+from .snippets import SnippetIndex, shift_pair
 from .audio import augment_cqt, RECORDED
 from .cache import recorded_font
 
@@ -52,10 +52,11 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
 
 # %% ../nbs/02_batching.ipynb #9be58af4
 class PairDataset(Dataset):
-    "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT."
-    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0):
+    "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`)."
+    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
-        self.index, self.augment, self.seed, self.draws = index, augment, seed, 0
+        check_setting('pitch_shift', pitch_shift, 'int')
+        self.index, self.augment, self.seed, self.draws, self.pitch_shift = index, augment, seed, 0, pitch_shift
         if augment == 'recording-rooms':          # each piece's recorded variant, drawn once here, not per pair
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
             self.recorded = {int(i): (recorded_font(index.pieces[i], fonts), 0, RECORDED) for i in np.unique(index.piece_idx)}
@@ -66,9 +67,10 @@ class PairDataset(Dataset):
                 f"(make reproduce does), or build_cache(..., recorded=True).")
     def __len__(self): return len(self.index)
     def __getitem__(self, k):
-        if self.augment == 'none': roll, C = self.index.pair(k)
-        else:                                 # seeded by the item and the draw, so two runs with the same workers agree
+        if self.augment != 'none' or self.pitch_shift:   # seeded by the item and the draw, so two runs with the same workers agree
             self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
+        if self.augment == 'none': roll, C = self.index.pair(k)
+        else:
             if self.augment == 'recording':   # the first version, on the beat-resampled snippet
                 roll, C = self.index.pair(k); C = augment_cqt(C, rng)
             elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
@@ -76,6 +78,8 @@ class PairDataset(Dataset):
                 rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
                 roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
             else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
+        if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
+            n = self.pitch_shift // SHIFT_SEMITONES; roll, C = shift_pair(roll, C, SHIFT_SEMITONES * int(rng.integers(-n, n + 1)))
         w = int(k) // len(self.index.variants)
         return torch.from_numpy(roll)[None], torch.from_numpy(np.ascontiguousarray(C))[None], int(self.index.group[w]), int(k)
 
@@ -136,8 +140,8 @@ def collate(items, seed: int = 0) -> Batch:
 
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
-                rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1) -> DataLoader:
+                rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
-    return DataLoader(PairDataset(index, augment, seed), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed, pitch_shift), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

@@ -31,6 +31,7 @@ class DataConfig:
     seed: int = 0                                         # seed of the split
     n_jobs: int = 2                                       # worker processes for rendering and CQT
     augment: str = 'none'                                 # 'recording' / 'recording-speckle' / 'recording-rooms': random room, noise, EQ, detuning in training
+    pitch_shift: int = 0                                  # each training pair transposed by a random multiple of 3 semitones up to this many (mmembed.snippets.shift_pair)
 
 @dataclass
 class ModelConfig:
@@ -108,7 +109,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
-           'eval_seconds': (1.0, None)}
+           'eval_seconds': (1.0, None), 'pitch_shift': (0, 12)}
 _ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed
@@ -160,6 +161,9 @@ def check_setting(key: str, value, kind: str):
             if (lo is not None and (x < lo or (x == lo and key in _STRICT_MIN))) or (hi is not None and x > hi):
                 rng = f"{'>' if key in _STRICT_MIN else '>='} {lo}" + (f" and <= {hi}" if hi is not None else '')
                 raise SettingsError(f"Setting {key!r} must be {rng}, got {x!r}")
+    if key == 'pitch_shift' and value % SHIFT_SEMITONES:
+        raise SettingsError(f"Setting 'pitch_shift' must be a multiple of {SHIFT_SEMITONES} semitones (a CQT bin is 12/{BINS_PER_OCTAVE} of a semitone, "
+                            f"and the shift moves the CQT by whole bins), got {value!r}")
     if key in ('conditions', 'eval_condition') and value is not None:
         from mmembed.audio import CONDITIONS
         for c in (value if isinstance(value, tuple) else (value,)):

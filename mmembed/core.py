@@ -12,17 +12,17 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER_BEAT', 'N_PITCHES', 'EMBED_DIM', 'REFERENCE_BPM',
-           'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SOUNDFONTS',
-           'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES', 'cqt_frequencies', 'midi_to_cqt_bin',
-           'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'runs_dir',
-           'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'in_project', 'project_relative',
-           'save_figure', 'random_pairs', 'seed_everything', 'get_device']
+           'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SHIFT_SEMITONES',
+           'SOUNDFONTS', 'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES', 'cqt_frequencies',
+           'midi_to_cqt_bin', 'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root', 'cache_dir',
+           'figures_dir', 'runs_dir', 'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'in_project',
+           'project_relative', 'save_figure', 'random_pairs', 'seed_everything', 'get_device']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
 HOP = 256                # samples between CQT frames (11.6 ms)
 N_BINS = 128             # CQT bins
-BINS_PER_OCTAVE = 16     # so one bin is 12/16 = 3/4 of a semitone: spectrograms cannot be transposed by shifting
+BINS_PER_OCTAVE = 16     # so one bin is 12/16 = 3/4 of a semitone: a semitone is not a whole number of bins
 FMIN = 30.0              # Hz, centre of the lowest CQT bin (just above A0 = 27.5 Hz)
 STEPS_PER_BEAT = 24      # piano-roll time steps per beat
 N_PITCHES = 128          # MIDI pitches 0..127
@@ -33,6 +33,7 @@ FRAMES_PER_SECOND = SAMPLE_RATE / HOP                                  # 86.13 C
 FRAMES_PER_BEAT_AT_120 = FRAMES_PER_SECOND * 60 / REFERENCE_BPM        # 43.07
 FRAMES_PER_BEAT = round(FRAMES_PER_BEAT_AT_120)                        # 43: audio snippets are resampled to this
 N_OCTAVES = N_BINS / BINS_PER_OCTAVE                                   # 8 octaves: 30 Hz .. 7.2 kHz
+SHIFT_SEMITONES = 12 // int(np.gcd(12, BINS_PER_OCTAVE))              # 3: the smallest transposition that is whole CQT bins (4)
 
 # %% ../nbs/00_core.ipynb #5e7cd74a
 def cqt_frequencies() -> np.ndarray:

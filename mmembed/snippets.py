@@ -14,7 +14,8 @@ from .corpus import select_pieces, split_variants
 from .cache import roll_path, beats_path, cqt_path, load_cached
 
 # %% auto #0
-__all__ = ['beats_to_seconds', 'slice_roll', 'slice_cqt', 'alignment_contrast', 'Snippet', 'SnippetIndex', 'plot_alignment']
+__all__ = ['beats_to_seconds', 'slice_roll', 'slice_cqt', 'shift_pair', 'alignment_contrast', 'Snippet', 'SnippetIndex',
+           'plot_alignment']
 
 # %% ../nbs/01d_snippets.ipynb #b76b47ad
 def beats_to_seconds(beats, bt: np.ndarray) -> np.ndarray:
@@ -46,6 +47,20 @@ def slice_cqt(C: np.ndarray, bt: np.ndarray, start: int, window: int) -> np.ndar
     if hi > lo: block[lo - i0.min():hi - i0.min()] = C[lo:hi]
     j = i0 - i0.min()
     return ((1 - frac) * block[j] + frac * block[j + 1]).T
+
+def _shift_rows(a: np.ndarray, n: int) -> np.ndarray:
+    "`a` moved up by `n` rows (down if negative); rows moved in from outside are zero (silence)."
+    out = np.zeros_like(a)
+    if n >= 0: out[n:] = a[:len(a) - n]
+    else: out[:n] = a[-n:]
+    return out
+
+def shift_pair(roll_snip: np.ndarray, cqt_snip: np.ndarray, semitones: int) -> tuple[np.ndarray, np.ndarray]:
+    "A roll snippet (N_PITCHES, t) and its CQT snippet (N_BINS, f) transposed by `semitones`, a multiple of 3: a CQT bin is 3/4 of a semitone, so 3 semitones are exactly 4 bins."
+    bins, rest = divmod(semitones * BINS_PER_OCTAVE, 12)
+    if rest: raise ValueError(f"shift_pair moves the CQT by whole bins of 12/{BINS_PER_OCTAVE} semitone: {semitones} semitones is "
+                              f"{semitones * BINS_PER_OCTAVE / 12:g} bins; use a multiple of {SHIFT_SEMITONES}")
+    return _shift_rows(roll_snip, semitones), _shift_rows(cqt_snip, bins)
 
 # %% ../nbs/01d_snippets.ipynb #493d7c13
 def alignment_contrast(roll_snip: np.ndarray, cqt_snip: np.ndarray) -> float:
