@@ -70,14 +70,13 @@ class PairDataset(Dataset):
         if self.augment != 'none' or self.pitch_shift:   # seeded by the item and the draw, so two runs with the same workers agree
             self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
         if self.augment == 'none': roll, C = self.index.pair(k)
-        else:
-            if self.augment == 'recording':   # the first version, on the beat-resampled snippet
-                roll, C = self.index.pair(k); C = augment_cqt(C, rng)
-            elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
-                s = self.index[k]
-                rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
-                roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
-            else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
+        elif self.augment == 'recording':   # the first version, on the beat-resampled snippet
+            roll, C = self.index.pair(k); C = augment_cqt(C, rng)
+        elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
+            s = self.index[k]
+            rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
+            roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
+        else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
         if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
             n = self.pitch_shift // SHIFT_SEMITONES; roll, C = shift_pair(roll, C, SHIFT_SEMITONES * int(rng.integers(-n, n + 1)))
         w = int(k) // len(self.index.variants)
