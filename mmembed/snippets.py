@@ -31,9 +31,8 @@ def slice_roll(roll: np.ndarray, start: int, window: int, transpose: int = 0) ->
     n = window * STEPS_PER_BEAT
     out = np.zeros((N_PITCHES, n), roll.dtype)
     seg = roll[:, start:start + n]
-    lo, hi = max(0, transpose), min(N_PITCHES, N_PITCHES + transpose)
-    out[lo:hi, :seg.shape[1]] = seg[lo - transpose:hi - transpose]
-    return out
+    out[:, :seg.shape[1]] = seg
+    return _shift_rows(out, transpose)
 
 def slice_cqt(C: np.ndarray, bt: np.ndarray, start: int, window: int) -> np.ndarray:
     "CQT snippet (N_BINS, window*FRAMES_PER_BEAT) of beats [start/24, start/24+window), float32."
