@@ -52,11 +52,13 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
 
 # %% ../nbs/02_batching.ipynb #9be58af4
 class PairDataset(Dataset):
-    "Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`)."
-    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0):
+    """Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition
+    on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`); `grid_jitter`: random errors of the audio window's ends, in beats."""
+    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
-        check_setting('pitch_shift', pitch_shift, 'int')
+        check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
         self.index, self.augment, self.seed, self.draws, self.pitch_shift = index, augment, seed, 0, pitch_shift
+        self.grid_jitter = float(grid_jitter)
         if augment == 'recording-rooms':          # each piece's recorded variant, drawn once here, not per pair
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
             self.recorded = {int(i): (recorded_font(index.pieces[i], fonts), 0, RECORDED) for i in np.unique(index.piece_idx)}
@@ -66,17 +68,21 @@ class PairDataset(Dataset):
                 f"in the cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
                 f"(make reproduce does), or build_cache(..., recorded=True).")
     def __len__(self): return len(self.index)
+    def grid_rng(self, k) -> np.random.Generator:
+        "The generator of the grid errors of item `k`'s current draw: its own, so the other draws stay as they were without it."
+        return np.random.default_rng([self.seed, int(k), self.draws, 1])
     def __getitem__(self, k):
-        if self.augment != 'none' or self.pitch_shift:   # seeded by the item and the draw, so two runs with the same workers agree
+        if self.augment != 'none' or self.pitch_shift or self.grid_jitter:   # seeded by the item and the draw, so two runs with the same workers agree
             self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
-        if self.augment == 'none': roll, C = self.index.pair(k)
+        grid = tuple(self.grid_rng(k).uniform(-self.grid_jitter, self.grid_jitter, 2)) if self.grid_jitter else (0.0, 0.0)
+        if self.augment == 'none': roll, C = self.index.pair(k, grid=grid)
         elif self.augment == 'recording':   # the first version, on the beat-resampled snippet
-            roll, C = self.index.pair(k); C = augment_cqt(C, rng)
+            roll, C = self.index.pair(k, grid=grid); C = augment_cqt(C, rng)
         elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
             s = self.index[k]
             rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
-            roll, C = self.index.pair(k, variant=rec); C = augment_cqt(C, rng)
-        else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True))   # on the cache's frames, with context
+            roll, C = self.index.pair(k, variant=rec, grid=grid); C = augment_cqt(C, rng)
+        else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True), grid=grid)   # on the cache's frames, with context
         if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
             n = self.pitch_shift // SHIFT_SEMITONES; roll, C = shift_pair(roll, C, SHIFT_SEMITONES * int(rng.integers(-n, n + 1)))
         w = int(k) // len(self.index.variants)
@@ -139,8 +145,9 @@ def collate(items, seed: int = 0) -> Batch:
 
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
-                rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0) -> DataLoader:
+                rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0,
+                grid_jitter: float = 0.0) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
-    return DataLoader(PairDataset(index, augment, seed, pitch_shift), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

@@ -54,15 +54,17 @@ def candidate_windows(index: SnippetIndex, n: int | None, seed: int = 0) -> np.n
     if n is not None and len(u) > n: u = np.sort(np.random.default_rng(seed).choice(u, n, replace=False))
     return u
 
-def window_pairs(index: SnippetIndex, windows, variant: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
-    "(rolls (n,1,128,w*24), CQTs (n,1,128,w*43)) of `windows`, audio of `index.variants[variant]`."
+def window_pairs(index: SnippetIndex, windows, variant: int = 0, grid=None) -> tuple[torch.Tensor, torch.Tensor]:
+    "(rolls (n,1,128,w*24), CQTs (n,1,128,w*43)) of `windows`, audio of `index.variants[variant]`, cut with `grid` errors ((n, 2) beats) if given."
     nv = len(index.variants)
-    rolls, cqts = zip(*(index.pair(int(w) * nv + variant) for w in windows))
+    grid = np.zeros((len(windows), 2)) if grid is None else np.asarray(grid, float)
+    if grid.shape != (len(windows), 2): raise ValueError(f"grid must hold (start, end) errors for each of the {len(windows)} windows, got shape {grid.shape}")
+    rolls, cqts = zip(*(index.pair(int(w) * nv + variant, grid=tuple(g)) for w, g in zip(windows, grid)))
     return torch.from_numpy(np.stack(rolls))[:, None], torch.from_numpy(np.stack(cqts))[:, None]
 
-def embed_windows(model: JointModel, index: SnippetIndex, windows, variant: int = 0, batch_size: int = 256):
-    "(roll embeddings, audio embeddings) of `windows` (audio of `index.variants[variant]`), in eval mode."
-    rolls, cqts = window_pairs(index, windows, variant)
+def embed_windows(model: JointModel, index: SnippetIndex, windows, variant: int = 0, batch_size: int = 256, grid=None):
+    "(roll embeddings, audio embeddings) of `windows` (audio of `index.variants[variant]`, cut with `grid` errors if given), in eval mode."
+    rolls, cqts = window_pairs(index, windows, variant, grid)
     return embed(model.score, rolls, batch_size), embed(model.audio, cqts, batch_size)
 
 def check_window(cfg: Config, index: SnippetIndex, source='the model'):

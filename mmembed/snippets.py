@@ -34,11 +34,12 @@ def slice_roll(roll: np.ndarray, start: int, window: int, transpose: int = 0) ->
     out[:, :seg.shape[1]] = seg
     return _shift_rows(out, transpose)
 
-def slice_cqt(C: np.ndarray, bt: np.ndarray, start: int, window: int) -> np.ndarray:
-    "CQT snippet (N_BINS, window*FRAMES_PER_BEAT) of beats [start/24, start/24+window), float32."
+def slice_cqt(C: np.ndarray, bt: np.ndarray, start: int, window: int, grid=(0.0, 0.0)) -> np.ndarray:
+    """CQT snippet (N_BINS, window*FRAMES_PER_BEAT) of beats [start/24, start/24+window), float32. `grid`: errors of the
+    window's two ends in beats, (start, end): a beat grid that is off cuts beats [start/24 + e0, start/24 + window + e1)."""
     n = window * FRAMES_PER_BEAT
-    b0 = start / STEPS_PER_BEAT
-    centres = b0 + (np.arange(n) + 0.5) * window / n          # beat position of each output frame's centre
+    b0 = start / STEPS_PER_BEAT + grid[0]
+    centres = b0 + (np.arange(n) + 0.5) * (window + grid[1] - grid[0]) / n   # beat position of each output frame's centre
     pos = beats_to_seconds(centres, bt) * FRAMES_PER_SECOND   # fractional CQT frame
     i0 = np.floor(pos).astype(int); frac = (pos - i0)[:, None].astype(np.float32)
     lo, hi = max(i0.min(), 0), min(i0.max() + 2, len(C))
@@ -149,10 +150,11 @@ class SnippetIndex:
         w, v = divmod(int(k), len(self.variants))
         if not 0 <= w < self.n_windows: raise IndexError(k)
         return Snippet(int(self.piece_idx[w]), int(self.starts[w]), *self.variants[v])
-    def pair(self, k, transform=None, context: float = 2.0, variant=None) -> tuple[np.ndarray, np.ndarray]:
+    def pair(self, k, transform=None, context: float = 2.0, variant=None, grid=(0.0, 0.0)) -> tuple[np.ndarray, np.ndarray]:
         """(roll snippet float32 (N_PITCHES, w*24), CQT snippet float32 (N_BINS, w*43)) of item `k`. `transform`: a function
         of a log-CQT block (bins, frames) at the cache's frame rate, given the window and `context` seconds before it, then cut and resampled.
-        `variant`: (soundfont, transposition, condition) served instead of the item's own, e.g. a piece's recorded render."""
+        `variant`: (soundfont, transposition, condition) served instead of the item's own, e.g. a piece's recorded render.
+        `grid`: the audio window's errors in beats at its start and end (`slice_cqt`), as a beat tracker's grid would cut it."""
         s = self[k]
         if variant is not None: s = Snippet(s.piece, s.start, *variant)
         C = self.cqt(s.piece, s.soundfont, s.transpose, s.condition)
@@ -162,10 +164,10 @@ class SnippetIndex:
         roll = slice_roll(self.roll(s.piece), s.start, self.window, s.transpose).astype(np.float32)
         bt = self.beats(s.piece)
         if transform is not None:                        # e.g. a room, whose tail in the window comes from earlier notes
-            t0, t1 = beats_to_seconds([s.start / STEPS_PER_BEAT, s.start / STEPS_PER_BEAT + self.window], bt)
+            t0, t1 = beats_to_seconds([s.start / STEPS_PER_BEAT + grid[0], s.start / STEPS_PER_BEAT + self.window + grid[1]], bt)
             a, b = max(int((t0 - context) * FRAMES_PER_SECOND), 0), min(int(t1 * FRAMES_PER_SECOND) + 3, len(C))
             C, bt = transform(np.asarray(C[a:b], np.float32).T).T, bt - a / FRAMES_PER_SECOND
-        return roll, slice_cqt(C, bt, s.start, self.window)
+        return roll, slice_cqt(C, bt, s.start, self.window, grid)
     def __repr__(self):
         return (f"SnippetIndex({len(self.pieces)} pieces, {self.n_windows} windows of {self.window} beat(s) "
                 f"[{len(self.unique)} unique], x {len(self.variants)} variants = {len(self)} pairs)")

@@ -11,6 +11,10 @@ font, the same `n_valid` candidates every epoch), none is typed here.
 and add a section HEADING with these runs, each lever read against the settings of PROFILE (a params/*.yaml)
 instead of the first run.
 
+`--grid-error J`: each run's best checkpoint on the same validation windows with their audio cut through an
+erring beat grid: each end of each window off by a uniform draw in [-J, J] beats (the same draws for every run),
+as a beat tracker's grid would cut it (`mmembed.retrieval.window_pairs`).
+
 `--cca N`: Dorfer et al.'s refinement of the joint space, measured on each run's best checkpoint: CCA
 fitted on N training pairs (distinct windows, their training fonts in turn), both embeddings projected
 on it (all components equal, or each weighted by its canonical correlation), and the same validation
@@ -45,10 +49,26 @@ def cca_rows(f, n, seed=1):
     return retrieval_metrics(similarity(va_, vs)), m(False), m(True), fit_s, min(n, len(tr.unique))
 
 
+def grid_rows(f, j, seed=2):
+    "Validation metrics of checkpoint `f` with exact windows and with grid errors up to `j` beats at each end."
+    import numpy as np
+    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows
+    from mmembed.snippets import SnippetIndex
+    from mmembed.metrics import retrieval_metrics
+    from mmembed.loss import similarity
+    model, cfg, _ = load_checkpoint(f); model.eval()
+    va = SnippetIndex.from_config(cfg.data, 'valid')
+    wins = candidate_windows(va, cfg.train.n_valid, seed=0)               # the windows `train` validates on
+    errs = np.random.default_rng(seed).uniform(-j, j, (len(wins), 2))
+    m = lambda g: retrieval_metrics(similarity(*embed_windows(model, va, wins, grid=g)[::-1]))
+    return m(None), m(errs)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('runs', nargs='+', help='RUN[=LABEL[=LEVER]]: a run folder or checkpoint, a label, and what differs in code')
     ap.add_argument('--cca', type=int, default=0, help='measure a CCA refinement fitted on this many training pairs')
+    ap.add_argument('--grid-error', type=float, default=0.0, help="measure each run's best checkpoint with grid errors up to this many beats")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
@@ -85,6 +105,14 @@ def main(argv=None):
                 lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | "
                              f"{'—' if sec is None else f'{sec:.0f} (embedding and fit)'} | — |")
             print(*lines[-3:], sep='\n', flush=True)
+    if a.grid_error:
+        for label, f, cfg, hist, code in runs:
+            best = f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
+            exact, erring = grid_rows(best, a.grid_error)
+            for name, m in (('best checkpoint, windows on the MIDI\'s beats', exact),
+                            (f'best checkpoint, each window end off by up to {a.grid_error:g} beat (uniform)', erring)):
+                lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+            print(*lines[-2:], sep='\n', flush=True)
     n = {h.get('valid_n') for _, _, _, hist, _ in runs for h in hist}
     lines += ['', f"Validation: audio→roll retrieval among {', '.join(map(str, sorted(n)))} candidates of the validation pieces, "
               "audio from the held-out font, the same candidates every epoch (`mmembed.train.validate`). CPU seconds are wall "
