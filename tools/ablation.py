@@ -73,6 +73,7 @@ def main(argv=None):
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
     ap.add_argument('--base', metavar='PROFILE', help='with --append: the profile (params/*.yaml) each lever is read against')
+    ap.add_argument('--base-label', metavar='TEXT', help='with --append: how the table names the base profile (default: its path)')
     a = ap.parse_args(argv)
     if a.append and not a.base: ap.error('--append needs --base PROFILE: the settings its levers are read against')
     if a.append and not Path(a.out).exists(): ap.error(f'--append: {a.out} does not exist; write it without --append first')
@@ -86,7 +87,7 @@ def main(argv=None):
         f, cfg, hist = history_of(Path(path))
         runs.append((label or Path(path).name, f, cfg, hist, lever))
     base_cfg = parse_settings(load_profile(a.base))[0].to_dict() if a.append else runs[0][2]
-    against = f'`{a.base}`' if a.append else 'the first run'
+    against = (a.base_label or f'`{a.base}`') if a.append else 'the first run'
     lines = [f'| run | lever (settings that differ from {against}) | epoch | pairs seen | valid R@1 | valid MRR | valid MR | '
              'CPU s per epoch | pairs/s |', '|---|---|---|---|---|---|---|---|---|']
     for label, f, cfg, hist, code in runs:

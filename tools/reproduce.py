@@ -53,6 +53,16 @@ def main(argv=None) -> int:
         parse_settings(settings)                       # every key and value, before any work
     except SettingsError as e:
         print(f"reproduce: {e}", file=sys.stderr); return 2
+    from mmembed.core import SampledPiano, SetupError, get_soundfont
+    for f in settings.get('soundfonts') or ():         # a recorded piano the profile trains on is fetched like the MIDI files
+        sp = get_soundfont(f)
+        if not isinstance(sp, SampledPiano): continue
+        try: sp.check()
+        except SetupError as e:
+            print(f"reproduce: {e}\nreproduce: fetching it: python -m mmembed.data samples {f} --force", flush=True)
+            from mmembed.data import install_samples
+            try: install_samples(f, force=True)
+            except SetupError as e2: print(f"reproduce: {e2}", file=sys.stderr); return 2
     chain = [n for n in CHAIN if (ROOT / 'nbs' / f'{n}.ipynb').exists()]
     unread = unread_keys(settings, chain)
     if unread:
