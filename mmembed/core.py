@@ -193,8 +193,7 @@ class SampledPiano:
         return {n: f for f in sorted(self.path().iterdir()) if f.suffix.lower() in SAMPLE_SUFFIXES and (n := note_of_sample(f.name)) is not None}
     def check(self) -> Path:
         "The folder's path after checking that it holds at least `min_samples` recorded notes named by their notes."
-        p, s = self.path(), None
-        s = self.samples()
+        p, s = self.path(), self.samples()
         if len(s) < self.min_samples:
             raise SetupError(f"Sampled piano {p} holds {len(s)} recorded notes named like 'C4v8.mp3' (need {self.min_samples}): "
                              + ("fetch it again with `python -m mmembed.data samples --force`." if self.url else "add them."))
