@@ -34,6 +34,11 @@ def history_of(p: Path):
     return f, ck['config'], ck['history']
 
 
+def best_of(f: Path) -> Path:
+    "The run's best checkpoint beside `f` (its last.pt), or `f` itself."
+    return f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
+
+
 def cca_rows(f, n, seed=1):
     "Validation metrics of checkpoint `f` without and with a CCA fitted on `n` training pairs (all components equal / weighted), and the fit's seconds."
     import time
@@ -99,8 +104,7 @@ def main(argv=None):
                          f"| {h['seconds']:.0f} | {h['pairs'] / h['seconds']:.0f} |")
     if a.cca:
         for label, f, cfg, hist, code in runs:
-            best = f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
-            plain, cca, cca_w, fit_s, n_fit = cca_rows(best, a.cca)
+            plain, cca, cca_w, fit_s, n_fit = cca_rows(best_of(f), a.cca)
             for name, m, sec in (('best checkpoint, as trained', plain, None), (f'+ CCA fitted on {n_fit:,} training pairs', cca, fit_s),
                                  ('+ the same CCA, each component weighted by its canonical correlation', cca_w, fit_s)):
                 lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | "
@@ -108,8 +112,7 @@ def main(argv=None):
             print(*lines[-3:], sep='\n', flush=True)
     if a.grid_error:
         for label, f, cfg, hist, code in runs:
-            best = f.parent / 'best.pt' if f.name == 'last.pt' and (f.parent / 'best.pt').exists() else f
-            exact, erring = grid_rows(best, a.grid_error)
+            exact, erring = grid_rows(best_of(f), a.grid_error)
             for name, m in (('best checkpoint, windows on the MIDI\'s beats', exact),
                             (f'best checkpoint, each window end off by up to {a.grid_error:g} beat (uniform)', erring)):
                 lines.append(f"| {label} | {name} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
