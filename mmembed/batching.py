@@ -53,12 +53,15 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
 # %% ../nbs/02_batching.ipynb #9be58af4
 class PairDataset(Dataset):
     """Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition
-    on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`); `grid_jitter`: random errors of the audio window's ends, in beats."""
-    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0):
+    on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`); `grid_jitter`: random errors of the audio window's ends, in beats;
+    `recorded_share`: with 'recording-rooms', the share of untransposed pairs served from the piece's recorded render."""
+    def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0,
+                 recorded_share: float = 0.5):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
+        check_setting('recorded_share', float(recorded_share), 'float')
         self.index, self.augment, self.seed, self.draws, self.pitch_shift = index, augment, seed, 0, pitch_shift
-        self.grid_jitter = float(grid_jitter)
+        self.grid_jitter, self.recorded_share = float(grid_jitter), float(recorded_share)
         if augment == 'recording-rooms':          # each piece's recorded variant, drawn once here, not per pair
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
             self.recorded = {int(i): (recorded_font(index.pieces[i], fonts), 0, RECORDED) for i in np.unique(index.piece_idx)}
@@ -78,9 +81,9 @@ class PairDataset(Dataset):
         if self.augment == 'none': roll, C = self.index.pair(k, grid=grid)
         elif self.augment == 'recording':   # the first version, on the beat-resampled snippet
             roll, C = self.index.pair(k, grid=grid); C = augment_cqt(C, rng)
-        elif self.augment == 'recording-rooms':   # half the time the piece's recorded render (untransposed); the first version on top
+        elif self.augment == 'recording-rooms':   # recorded_share of the time the piece's recorded render (untransposed); the first version on top
             s = self.index[k]
-            rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < 0.5 else None
+            rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < self.recorded_share else None
             roll, C = self.index.pair(k, variant=rec, grid=grid); C = augment_cqt(C, rng)
         else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True), grid=grid)   # on the cache's frames, with context
         if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
@@ -146,8 +149,8 @@ def collate(items, seed: int = 0) -> Batch:
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
                 rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0,
-                grid_jitter: float = 0.0) -> DataLoader:
+                grid_jitter: float = 0.0, recorded_share: float = 0.5) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
-    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter, recorded_share), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

@@ -142,7 +142,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
     test_ix = index('test') if t_cfg.select_on == 'test_loss' else None
     loader = make_loader(train_ix, t_cfg.batch_size, t_cfg.seed, True, t_cfg.max_windows, num_workers, rank=rank, world=world,
                          augment=d_cfg.augment, same_piece=t_cfg.same_piece, pitch_shift=d_cfg.pitch_shift,
-                         grid_jitter=d_cfg.grid_jitter)
+                         grid_jitter=d_cfg.grid_jitter, recorded_share=d_cfg.recorded_share)
     if len(loader) == 0: raise ValueError(f"{train_ix} gives no full batch of {t_cfg.batch_size}: lower batch_size or add data.")
     test_loader = make_loader(test_ix, t_cfg.batch_size, 0, False) if test_ix else None
     valid_w = candidate_windows(valid_ix, t_cfg.n_valid, seed=0)
