@@ -1,12 +1,12 @@
-"""Benchmark the recording conditions (`mmembed.audio.record`) on whole pieces, before and after their FFTs moved to
+"""Benchmark the recording conditions (`mmembed.recording.record`) on whole pieces, before and after their FFTs moved to
 `scipy.fft` (run by hand; not a test).
 
 A piece's length in samples often has a large prime factor (Albeniz's Tango: 8 x 356,441), where an FFT of the whole
 piece is slow. Side by side in one run, on the same rendered pieces, timed in turns:
 - before: `record` as it was (commit 9b79db0), its FFTs on `numpy.fft` at the signal's own length, the MP3 alignment's
-  cross-correlation at length 2n + 8192 (`mmembed.audio.record` with its `sfft` swapped for numpy's transforms);
-- now: `mmembed.audio.record` (`scipy.fft`, the cross-correlation zero-padded to a fast length).
-Per condition of `mmembed.audio.CONDITIONS` that `record` applies (the detuning is done at render time): medians of
+  cross-correlation at length 2n + 8192 (`mmembed.recording.record` with its `sfft` swapped for numpy's transforms);
+- now: `mmembed.recording.record` (`scipy.fft`, the cross-correlation zero-padded to a fast length).
+Per condition of `mmembed.recording.CONDITIONS` that `record` applies (the detuning is done at render time): medians of
 `--repeats` timings after a warm-up, summed over the pieces, as x realtime; the ratio; and the largest difference between
 the two outputs (the transform is the same, so rounding only). Rendering is not timed.
 
@@ -19,8 +19,9 @@ import numpy as np
 
 from mmembed.core import HOLDOUT_SOUNDFONT, SAMPLE_RATE
 from mmembed.corpus import load_corpus
-import mmembed.audio as audio
-from mmembed.audio import CONDITIONS, Condition, record, render_audio
+import mmembed.recording as recording
+from mmembed.audio import render_audio
+from mmembed.recording import CONDITIONS, Condition, record
 from embed_speed import timings                            # bench/embed_speed.py: medians of turns after a warm-up
 
 
@@ -28,10 +29,10 @@ NUMPY_FFT = types.SimpleNamespace(rfft=np.fft.rfft, irfft=np.fft.irfft, next_fas
 
 
 def record_before(y, cond: Condition, seed=0):
-    "`mmembed.audio.record` as it was: its FFTs on `numpy.fft` at the signal's own length (no padding to a fast length)."
-    saved, audio.sfft = audio.sfft, NUMPY_FFT
-    try: return audio.record(y, cond, seed)
-    finally: audio.sfft = saved
+    "`mmembed.recording.record` as it was: its FFTs on `numpy.fft` at the signal's own length (no padding to a fast length)."
+    saved, recording.sfft = recording.sfft, NUMPY_FFT
+    try: return recording.record(y, cond, seed)
+    finally: recording.sfft = saved
 
 
 def largest_prime_factor(n: int) -> int:

@@ -12,7 +12,7 @@ from torch.utils.data import Dataset, DataLoader, Sampler
 from .core import *
 from .config import *
 from .snippets import SnippetIndex, shift_pair
-from .audio import augment_cqt, RECORDED
+from .recording import augment_cqt, RECORDED
 from .cache import recorded_font
 
 # %% auto #0

@@ -17,7 +17,8 @@ from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
-from .audio import RenderError, render_audio, cqt, CONDITIONS, LOG_GAMMA, record, RECORDED, random_recording, _seed
+from .audio import RenderError, render_audio, cqt, LOG_GAMMA
+from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_font', 'cqt_path', 'roll_path',
@@ -45,7 +46,7 @@ def piece_sha(piece: Piece) -> str:
     return _sha(str(piece.path), piece.path.stat().st_mtime)
 
 def condition_of(name, seed=None):
-    "The `Condition` named `name` in `mmembed.audio.CONDITIONS` (None and 'clean': None; `RECORDED`: the random recording of `seed`), or a `KeyError` listing them."
+    "The `Condition` named `name` in `mmembed.recording.CONDITIONS` (None and 'clean': None; `RECORDED`: the random recording of `seed`), or a `KeyError` listing them."
     if name is None or name == 'clean': return None
     if name == RECORDED: return random_recording(seed)
     if name not in CONDITIONS: raise KeyError(f"Unknown recording condition {name!r}; known: {list(CONDITIONS)} and {RECORDED!r}")

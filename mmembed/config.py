@@ -168,7 +168,7 @@ def check_setting(key: str, value, kind: str):
         raise SettingsError(f"Setting 'pitch_shift' must be a multiple of {SHIFT_SEMITONES} semitones (a CQT bin is 12/{BINS_PER_OCTAVE} of a semitone, "
                             f"and the shift moves the CQT by whole bins), got {value!r}")
     if key in ('conditions', 'eval_condition') and value is not None:
-        from mmembed.audio import CONDITIONS
+        from mmembed.recording import CONDITIONS
         for c in (value if isinstance(value, tuple) else (value,)):
             if c not in CONDITIONS: raise SettingsError(f"Setting 'conditions': unknown recording condition {c!r}; known: {list(CONDITIONS)}")
     if key in ('soundfonts', 'holdout_soundfont', 'soundfont') and value is not None:

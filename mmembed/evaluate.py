@@ -15,7 +15,7 @@ from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
 from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window, CCA
-from .audio import CONDITIONS
+from .recording import CONDITIONS
 
 # %% auto #0
 __all__ = ['QUOTED_ROWS', 'ROW_LABELS', 'TABLE_COLUMNS', 'test_database', 'embed_database', 'excerpts_of', 'evaluate_database',

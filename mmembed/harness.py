@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .core import *
-from .audio import load_audio, record, render_audio, CONDITIONS
+from .audio import load_audio, render_audio
+from .recording import record, CONDITIONS
 from .metrics import roll_counts, prf
 from .transcribe import TranscribeError, Transcriber, find_model, transcribe
 

@@ -84,7 +84,7 @@ class Snippet:
     start: int          # first roll step (start beat = start / STEPS_PER_BEAT)
     soundfont: str      # key of `SOUNDFONTS`
     transpose: int      # semitones
-    condition: str | None = None   # recording condition (a key of `mmembed.audio.CONDITIONS`), None: the clean render
+    condition: str | None = None   # recording condition (a key of `mmembed.recording.CONDITIONS`), None: the clean render
     @property
     def start_beat(self) -> float: return self.start / STEPS_PER_BEAT
 

@@ -16,7 +16,7 @@ erring beat grid: each end of each window off by a uniform draw in [-J, J] beats
 as a beat tracker's grid would cut it (`mmembed.retrieval.window_pairs`).
 
 `--conditions NAME ...`: each run's best checkpoint on the same validation windows with their held-out-font audio recorded
-under each named condition (`mmembed.audio.CONDITIONS`), built into the cache on first use as `05_evaluate` builds the
+under each named condition (`mmembed.recording.CONDITIONS`), built into the cache on first use as `05_evaluate` builds the
 test conditions: the gap to clean validation R@1 that the issue's target of 0.05 is about, without looking at the test split.
 
 `--cca N`: Dorfer et al.'s refinement of the joint space, measured on each run's best checkpoint: CCA
@@ -100,7 +100,7 @@ def main(argv=None):
     ap.add_argument('--cca', type=int, default=0, help='measure a CCA refinement fitted on this many training pairs')
     ap.add_argument('--grid-error', type=float, default=0.0, help="measure each run's best checkpoint with grid errors up to this many beats")
     ap.add_argument('--conditions', nargs='+', default=[], metavar='NAME',
-                    help="measure each run's best checkpoint under these recording conditions (mmembed.audio.CONDITIONS)")
+                    help="measure each run's best checkpoint under these recording conditions (mmembed.recording.CONDITIONS)")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")

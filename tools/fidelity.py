@@ -5,7 +5,7 @@
 For each model (a run folder's best.pt, or a checkpoint) and each recording condition of Table 2 that
 `augment_cqt` simulates (rooms and noise), audio-to-score R@1 / MRR on the test protocol of
 `05_evaluate` (held-out pieces, held-out font, the first `--n` candidates drawn as there), with the
-audio three ways: clean; the real condition (rendered, recorded by `mmembed.audio.record`, cached);
+audio three ways: clean; the real condition (rendered, recorded by `mmembed.recording.record`, cached);
 and the clean CQT under `augment_cqt` with the condition's parameters, in its two versions: the first
 (`augment: recording`) on the beat-resampled snippet, the second (`augment: recording-speckle`) on
 the cached frames with the two seconds of context that training uses (`SnippetIndex.pair`'s
@@ -43,7 +43,7 @@ def main(argv=None):
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     import numpy as np, torch
-    from mmembed.audio import augment_cqt
+    from mmembed.recording import augment_cqt
     from mmembed.evaluate import test_database
     from mmembed.retrieval import load_checkpoint
     from mmembed.core import project_relative
@@ -70,8 +70,8 @@ def main(argv=None):
                          f"| {real[0] - clean[0]:+.3f} | {v1[0] - clean[0]:+.3f} | {v2[0] - clean[0]:+.3f} |")
             print(lines[-1], flush=True)
     lines += ['', f"Audio-to-score retrieval among {len(w)} candidates of the held-out test pieces, audio from the held-out "
-              "font (05_evaluate's draw); R@1. Real: the condition's cached renders (`mmembed.audio.record`). Simulated: "
-              "`mmembed.audio.augment_cqt` on the clean cached CQT with the condition's parameters, seeded by the window: "
+              "font (05_evaluate's draw); R@1. Real: the condition's cached renders (`mmembed.recording.record`). Simulated: "
+              "`mmembed.recording.augment_cqt` on the clean cached CQT with the condition's parameters, seeded by the window: "
               "the first version on the beat-resampled snippet, the second (speckle) on the cache's frames with two seconds "
               "of context before each window. Written by `python tools/fidelity.py "
               + shlex.join(a.runs) + f" --n {a.n}`.", ''] + srcs
