@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_audio.ipynb #2b3c4d5e
 from __future__ import annotations
-import re, subprocess, tempfile, warnings
+import os, re, shutil, subprocess, tempfile, warnings
 from contextlib import contextmanager
 from pathlib import Path
 import numpy as np
@@ -13,8 +13,9 @@ from .core import *
 from .midi import rewrite_midi
 
 # %% auto #0
-__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'SAMPLE_RELEASE_S', 'LOG_GAMMA', 'AudioError',
-           'load_audio', 'fluidsynth_command', 'RenderError', 'render_audio', 'render_sampled', 'numpy_fft', 'cqt']
+__all__ = ['FLUIDSYNTH_STATIC_OPTIONS', 'FLUIDSYNTH_OPTIONS', 'SILENCE_FLOOR_DBFS', 'RENDER_TMP_PREFIX', 'SAMPLE_RELEASE_S',
+           'LOG_GAMMA', 'AudioError', 'load_audio', 'fluidsynth_command', 'RenderError', 'render_tmp_dirs',
+           'remove_stale_renders', 'render_audio', 'render_sampled', 'numpy_fft', 'cqt']
 
 # %% ../nbs/01b_audio.ipynb #8b9c0d1e
 class AudioError(ValueError):
@@ -54,6 +55,21 @@ SILENCE_FLOOR_DBFS = -60.0   # a render quieter than this (before normalising) i
 _FONT_FAILED = ('failed to load', 'not a soundfont', 'error occurred identifying')   # FluidSynth's words for a font it could not load
 _FALLBACK = re.compile(r'Instrument not found on channel \d+ \[bank=(\d+) prog=(\d+)\], substituted \[bank=(\d+) prog=(\d+)\]')
 
+RENDER_TMP_PREFIX = 'mmembed-render-'   # + the rendering process's id + '-': a killed process's folders are told from a live one's
+
+def render_tmp_dirs(pid: int | None = None, root=None) -> list[Path]:
+    "The render folders of process `pid` (None: of any process) under `root` (None: the system's temporary folder)."
+    root = Path(root or tempfile.gettempdir())
+    return sorted(d for d in root.glob(f"{RENDER_TMP_PREFIX}{'*' if pid is None else pid}-*")
+                  if d.is_dir() and d.name[len(RENDER_TMP_PREFIX):].split('-')[0].isdigit())
+
+def remove_stale_renders(root=None) -> int:
+    "Delete the render folders whose process is gone (killed mid-render, it leaves a whole piece's WAV: ~50 MB); returns how many."
+    n = 0
+    for d in render_tmp_dirs(root=root):
+        if not pid_alive(int(d.name[len(RENDER_TMP_PREFIX):].split('-')[0])): shutil.rmtree(d, ignore_errors=True); n += 1
+    return n
+
 def render_audio(path, soundfont='fluidr3', transpose: int = 0, sr: int = SAMPLE_RATE, rms: float = 0.1,
                  detune_cents: float = 0.0) -> np.ndarray:
     "Mono float32 audio of the MIDI at `path` played by `soundfont` (tuned `detune_cents` sharp), RMS-normalised to `rms`."
@@ -61,7 +77,7 @@ def render_audio(path, soundfont='fluidr3', transpose: int = 0, sr: int = SAMPLE
     if isinstance(sf, SampledPiano): return render_sampled(path, sf, transpose, sr, rms, detune_cents)
     font = sf.check(); exe = fluidsynth_binary()        # fail early, naming a missing or broken font or binary
     mid = rewrite_midi(path, sf, transpose, detune_cents)
-    with tempfile.TemporaryDirectory(prefix='mmembed-render-') as d:
+    with tempfile.TemporaryDirectory(prefix=f'{RENDER_TMP_PREFIX}{os.getpid()}-') as d:
         mid_path, wav = Path(d) / 'in.mid', Path(d) / 'out.wav'
         mid_path.write_bytes(mid.data)
         r = subprocess.run(fluidsynth_command(font, mid_path, wav, sr, exe=exe), capture_output=True, text=True)

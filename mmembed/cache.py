@@ -4,7 +4,7 @@
 
 # %% ../nbs/01c_cache.ipynb #ca000002
 from __future__ import annotations
-import hashlib, json, os, signal, sys, time, warnings
+import hashlib, json, os, shutil, signal, sys, time, warnings
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -17,7 +17,7 @@ from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
-from .audio import RenderError, render_audio, cqt, LOG_GAMMA
+from .audio import RenderError, render_audio, cqt, LOG_GAMMA, render_tmp_dirs, remove_stale_renders
 from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
 
 # %% auto #0
@@ -86,18 +86,12 @@ def load_cached(path, dtype=None, ndim=None, width=None):
        (width is not None and a.shape[-1] != width) or a.size == 0: return None
     return a
 
-def _alive(pid: int) -> bool:
-    try: os.kill(pid, 0)
-    except ProcessLookupError: return False
-    except PermissionError: return True
-    return True
-
 def remove_stale_tmp(cache_root) -> int:
     "Delete the temporary files under `cache_root` whose writing process is gone; returns how many."
     n = 0
     for f in Path(cache_root).glob('**/.*.tmp'):
         pid = f.name.rsplit('.', 2)[-2]
-        if pid.isdigit() and not _alive(int(pid)): f.unlink(missing_ok=True); n += 1
+        if pid.isdigit() and not pid_alive(int(pid)): f.unlink(missing_ok=True); n += 1
     return n
 
 # %% ../nbs/01c_cache.ipynb #77b72f8a
@@ -128,8 +122,14 @@ def _run_task(fn, args):
     try: return fn(*args), None
     except (BadMidiError, RenderError) as e: return None, e
 
+def _exit_cleanly(signum, frame):
+    "A worker's SIGTERM (its parent gone, or the pool stopped): remove its render folders, then exit (the pool would catch SystemExit)."
+    for d in render_tmp_dirs(os.getpid()): shutil.rmtree(d, ignore_errors=True)
+    os._exit(128 + signum)
+
 def _die_with_parent(parent: int):
-    "Worker initializer: ask Linux to send SIGTERM when the parent exits (and exit now if it already has)."
+    "Worker initializer: ask Linux to send SIGTERM when the parent exits (and exit now if it already has); on SIGTERM, clean up and exit."
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     if sys.platform.startswith('linux'):
         import ctypes
         try: ctypes.CDLL('libc.so.6', use_errno=True).prctl(1, signal.SIGTERM)   # 1 = PR_SET_PDEATHSIG
@@ -144,7 +144,7 @@ class BuildReport:
     failed: dict = field(default_factory=dict)   # piece id -> reason
     seconds: float = 0.0    # wall time
     audio_seconds: float = 0.0   # seconds of audio rendered
-    stale: int = 0          # temporary files of killed builds removed
+    stale: int = 0          # temporary files (cache) and render folders (the system's temporary folder) of killed builds removed
 
 def _describe_task(fn, args) -> str:
     p = args[0]
@@ -162,7 +162,7 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     if soundfonts:
         fluidsynth_binary()                                   # ... or a missing or failing binary
         import librosa.core.constantq   # 1.5 s of imports, paid here once, not in every worker (fork)
-    rep, t0 = BuildReport(stale=remove_stale_tmp(root) if root.exists() else 0), time.time()
+    rep, t0 = BuildReport(stale=(remove_stale_tmp(root) if root.exists() else 0) + remove_stale_renders()), time.time()
     # longest pieces first (file size stands for length), so that no worker is left with a long one at the end
     by_size = sorted(pieces, key=lambda p: -p.path.stat().st_size)
     groups = {}                                              # one render for all the conditions that share a detuning

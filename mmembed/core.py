@@ -16,8 +16,8 @@ __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER
            'SAMPLE_SUFFIXES', 'SOUNDFONTS', 'TRAIN_SOUNDFONTS', 'HOLDOUT_SOUNDFONT', 'SYSTEM_PACKAGES',
            'cqt_frequencies', 'midi_to_cqt_bin', 'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root',
            'cache_dir', 'figures_dir', 'runs_dir', 'soundfont_dirs', 'Soundfont', 'samples_dir', 'note_of_sample',
-           'SampledPiano', 'get_soundfont', 'fluidsynth_binary', 'in_project', 'project_relative', 'save_figure',
-           'random_pairs', 'seed_everything', 'get_device']
+           'SampledPiano', 'get_soundfont', 'fluidsynth_binary', 'in_project', 'project_relative', 'pid_alive',
+           'save_figure', 'random_pairs', 'seed_everything', 'get_device']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
@@ -265,6 +265,13 @@ def project_relative(p) -> str:
     "`p` relative to the project root when it lies inside it (no absolute path of this machine in committed files), else as is."
     p = Path(p).resolve()
     return p.relative_to(project_root()).as_posix() if p.is_relative_to(project_root()) else str(p)
+
+def pid_alive(pid: int) -> bool:
+    "Whether a process with id `pid` runs (on this machine): how a temporary file or folder named by its writer's id is told stale."
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: return True
+    return True
 
 def save_figure(fig, name: str, out_dir) -> Path:
     "Save `fig` as `<out_dir>/<name>.png` without metadata that changes between runs (`figures_dir()` publishes)."
