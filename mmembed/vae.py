@@ -23,8 +23,8 @@ from .train import record_epoch
 
 # %% auto #0
 __all__ = ['VAE_KEYS', 'VAEConfig', 'VAERunConfig', 'TrunkEncoder', 'RollDecoder', 'VAE', 'vae_loss', 'active_fraction',
-           'balanced_pos_weight', 'load_vae', 'vae_latents', 'decode_probs', 'vae_probs', 'train_vae', 'vae_configs',
-           'train_vaes']
+           'balanced_pos_weight', 'load_vae', 'vae_latents', 'decode_probs', 'vae_probs', 'vae_config_diff',
+           'train_vae', 'vae_configs', 'train_vaes']
 
 # %% ../nbs/06_vae.ipynb #a0c1e007
 @dataclass
@@ -169,14 +169,23 @@ def _vae_history_plot(history: list, path):
     ax[1].set(xlabel='epoch', ylim=(0, 1), title='validation frame F1 (best threshold)'); ax[1].legend()
     fig.tight_layout(); save_figure(fig, Path(path).stem, Path(path).parent); plt.close(fig)
 
+def vae_config_diff(stored: dict, cfg: VAERunConfig) -> list[str]:
+    "The settings ('section.key: stored -> now') in which a VAE checkpoint's config differs from `cfg`; one it does not record counts as its default."
+    try: a = VAERunConfig.from_dict(stored).to_dict()
+    except (KeyError, TypeError): return ['(a config this version cannot read)']
+    b = cfg.to_dict()
+    return [f"{s}.{k}: {a[s].get(k)!r} -> {b[s].get(k)!r}" for s in b for k in sorted(set(a[s]) | set(b[s])) if a[s].get(k) != b[s].get(k)]
+
 def _resume_state(out_dir: Path, cfg: VAERunConfig, overwrite: bool):
     "The checkpoint to resume from, or None; another config's checkpoint is refused unless `overwrite`."
     for f in (out_dir / 'last.pt', out_dir / 'best.pt'):
         if not f.exists(): continue
         ck = read_checkpoint(f)
-        if ck['config'] == cfg.to_dict(): return ck if f.name == 'last.pt' else None
+        diff = vae_config_diff(ck['config'], cfg)
+        if not diff: return ck if f.name == 'last.pt' else None
         if not overwrite:
-            raise CheckpointError(f"{f} holds a VAE trained with another config; use another run_name, or overwrite=True (`--set overwrite=true`).")
+            raise CheckpointError(f"{f} holds a VAE trained with another config ({'; '.join(diff[:4])}); use another run_name, or "
+                                  f"overwrite=True (06_vae's `overwrite` parameter; `python tools/reproduce.py ... --set overwrite=true`).")
     return None
 
 def train_vae(data: DataConfig, cfg: VAEConfig, out_dir, *, overwrite: bool = False, progress: bool = True, num_workers: int = 0,

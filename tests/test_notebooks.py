@@ -64,3 +64,17 @@ def test_profiles_are_read_whole():
     for p in sorted((ROOT / "params").glob("*.yaml")):
         assert mod.unread_keys(load_profile(p)) == [], p.name
     assert mod.unread_keys({"same_piece": 8, "n_candidates": 10}, ["05_evaluate"]) == ["same_piece"]   # the check itself can fail
+
+
+def test_reproduce_overrides():
+    """`tools/reproduce.py --set KEY=VALUE` puts a setting over the profile's, checked like the profile: a typo stops the
+    run before any notebook starts, naming the setting it meant."""
+    import pytest
+    from mmembed.config import SettingsError
+    mod = _reproduce()
+    smoke = ROOT / "params" / "smoke.yaml"
+    s = mod.profile_settings(smoke, ["overwrite=true", "epochs=2"])
+    assert (s["overwrite"], s["epochs"]) == (True, 2) and s["run_name"] == mod.profile_settings(smoke)["run_name"]
+    assert "overwrite" not in mod.profile_settings(smoke)
+    with pytest.raises(SettingsError, match="did you mean 'epochs'"): mod.profile_settings(smoke, ["epoch=2"])
+    assert mod.main(["--profile", "smoke", "--set", "epoch=2"]) == 2        # refused before any notebook runs

@@ -1,12 +1,14 @@
 """Run the reproduce chain of parameterised notebooks with papermill (called by `make reproduce`).
 
-    python tools/reproduce.py --profile default [--notebooks 05_evaluate ...]
+    python tools/reproduce.py --profile default [--notebooks 05_evaluate ...] [--set KEY=VALUE ...]
 
 - The profile is checked first, whole: an unknown key, a value of the wrong type or out of range
   stops the run before any notebook starts (no 20-minute cache build before a typo is found).
 - Each notebook is given only the keys of its own `parameters` cell, so papermill never warns
   "Passed unknown parameter" about another notebook's settings. A profile key that no notebook of the
   chain reads stops the run too: it would be dropped silently, and the run would not be the profile's.
+- `--set KEY=VALUE` overrides a profile setting for this run, checked like the profile (e.g. `--set overwrite=true`
+  to replace a run folder's checkpoints of another config, which are otherwise refused).
 - Each notebook's printed output and progress bars stream to the terminal as they happen, with a
   line per stage and its wall time; executed copies go to runs/<profile>/.
 """
@@ -40,17 +42,25 @@ def unread_keys(settings: dict, chain=CHAIN) -> list:
     return sorted(set(settings) - read)
 
 
+def profile_settings(profile: Path, overrides=()) -> dict:
+    "The settings of `profile` with `overrides` ('KEY=VALUE' strings) on top, every key and value checked (a `SettingsError` otherwise)."
+    from mmembed.config import load_profile, parse_overrides, parse_settings
+    settings = {**load_profile(profile), **parse_overrides(overrides)}
+    parse_settings(settings)
+    return settings
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('--profile', default='default', help='a profile in params/ (default: default)')
     ap.add_argument('--notebooks', nargs='*', help='run only these notebooks of the chain')
+    ap.add_argument('--set', action='append', default=[], metavar='KEY=VALUE',
+                    help='override a setting of the profile (a YAML value), e.g. overwrite=true; repeatable')
     a = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    from mmembed.config import SettingsError, load_profile, parse_settings
+    from mmembed.config import SettingsError
     profile = ROOT / 'params' / f'{a.profile}.yaml'
-    try:
-        settings = load_profile(profile)
-        parse_settings(settings)                       # every key and value, before any work
+    try: settings = profile_settings(profile, a.set)   # every key and value, before any work
     except SettingsError as e:
         print(f"reproduce: {e}", file=sys.stderr); return 2
     from mmembed.core import SampledPiano, SetupError, get_soundfont
