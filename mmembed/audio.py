@@ -57,18 +57,21 @@ _FALLBACK = re.compile(r'Instrument not found on channel \d+ \[bank=(\d+) prog=(
 
 RENDER_TMP_PREFIX = 'mmembed-render-'   # + the rendering process's id + '-': a killed process's folders are told from a live one's
 
+def _render_pid(d: Path) -> int | None:
+    "The process id in a render folder's name, or None for a name of no process."
+    pid = d.name[len(RENDER_TMP_PREFIX):].split('-')[0]
+    return int(pid) if pid.isdigit() else None
+
 def render_tmp_dirs(pid: int | None = None, root=None) -> list[Path]:
     "The render folders of process `pid` (None: of any process) under `root` (None: the system's temporary folder)."
     root = Path(root or tempfile.gettempdir())
-    return sorted(d for d in root.glob(f"{RENDER_TMP_PREFIX}{'*' if pid is None else pid}-*")
-                  if d.is_dir() and d.name[len(RENDER_TMP_PREFIX):].split('-')[0].isdigit())
+    return sorted(d for d in root.glob(f"{RENDER_TMP_PREFIX}{'*' if pid is None else pid}-*") if d.is_dir() and _render_pid(d) is not None)
 
 def remove_stale_renders(root=None) -> int:
     "Delete the render folders whose process is gone (killed mid-render, it leaves a whole piece's WAV: ~50 MB); returns how many."
-    n = 0
-    for d in render_tmp_dirs(root=root):
-        if not pid_alive(int(d.name[len(RENDER_TMP_PREFIX):].split('-')[0])): shutil.rmtree(d, ignore_errors=True); n += 1
-    return n
+    stale = [d for d in render_tmp_dirs(root=root) if not pid_alive(_render_pid(d))]
+    for d in stale: shutil.rmtree(d, ignore_errors=True)
+    return len(stale)
 
 def render_audio(path, soundfont='fluidr3', transpose: int = 0, sr: int = SAMPLE_RATE, rms: float = 0.1,
                  detune_cents: float = 0.0) -> np.ndarray:

@@ -66,15 +66,15 @@ def record_epoch(out_dir: Path, model, cfg, history: list, best: dict, improved:
     with open(out_dir / 'log.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=list(history[-1]), lineterminator='\n'); w.writeheader(); w.writerows(history)
 
-def config_diff(a: dict, b: dict) -> list[str]:
-    "The settings (as 'section.key: a -> b') in which two config dictionaries differ, neutral settings left out; a missing setting counts as its default."
+def config_diff(a: dict, b: dict, neutral=NEUTRAL_SETTINGS) -> list[str]:
+    "The settings (as 'section.key: a -> b') in which two config dictionaries differ, `neutral` settings left out; a missing setting counts as its default."
     def full(d):
         try: return Config.from_dict(d).to_dict()
         except (SettingsError, TypeError): return d
     a, b, out = full(a), full(b), []
     for sec in sorted(set(a) | set(b)):
         for k in sorted(set(a.get(sec, {})) | set(b.get(sec, {}))):
-            if (sec, k) in NEUTRAL_SETTINGS: continue
+            if (sec, k) in neutral: continue
             va, vb = a.get(sec, {}).get(k), b.get(sec, {}).get(k)
             if isinstance(va, list): va = tuple(va)
             if isinstance(vb, list): vb = tuple(vb)

@@ -19,7 +19,7 @@ from .batching import make_loader
 from .models import conv_bn_elu, to_channels_last, inference_copy
 from .metrics import choose_threshold
 from .retrieval import CheckpointError, read_checkpoint, candidate_windows, window_pairs, window_rolls
-from .train import record_epoch
+from .train import record_epoch, config_diff
 
 # %% auto #0
 __all__ = ['VAE_KEYS', 'VAEConfig', 'VAERunConfig', 'TrunkEncoder', 'RollDecoder', 'VAE', 'vae_loss', 'active_fraction',
@@ -173,8 +173,7 @@ def vae_config_diff(stored: dict, cfg: VAERunConfig) -> list[str]:
     "The settings ('section.key: stored -> now') in which a VAE checkpoint's config differs from `cfg`; one it does not record counts as its default."
     try: a = VAERunConfig.from_dict(stored).to_dict()
     except (KeyError, TypeError): return ['(a config this version cannot read)']
-    b = cfg.to_dict()
-    return [f"{s}.{k}: {a[s].get(k)!r} -> {b[s].get(k)!r}" for s in b for k in sorted(set(a[s]) | set(b[s])) if a[s].get(k) != b[s].get(k)]
+    return config_diff(a, cfg.to_dict(), neutral=())          # every setting counts for a VAE, n_jobs too
 
 def _resume_state(out_dir: Path, cfg: VAERunConfig, overwrite: bool):
     "The checkpoint to resume from, or None; another config's checkpoint is refused unless `overwrite`."

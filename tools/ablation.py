@@ -75,22 +75,21 @@ def grid_rows(f, j, seed=2):
 
 def condition_rows(f, conditions, seed=0):
     "Validation metrics of checkpoint `f` on clean audio and under each recording condition (the same windows), building what is missing."
-    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows
+    from mmembed.retrieval import load_checkpoint, candidate_windows
     from mmembed.snippets import SnippetIndex
     from mmembed.corpus import select_pieces
     from mmembed.cache import build_cache
-    from mmembed.metrics import retrieval_metrics
-    from mmembed.loss import similarity
+    from mmembed.train import validate
     model, cfg, _ = load_checkpoint(f); model.eval()
     font = cfg.data.holdout_soundfont
     build_cache(select_pieces(cfg.data)['valid'], soundfonts=(font,), conditions=tuple(conditions), n_jobs=cfg.data.n_jobs)
     va = SnippetIndex.from_config(cfg.data, 'valid')
     wins = candidate_windows(va, cfg.train.n_valid, seed=seed)          # the windows `train` validates on
-    out = {'clean': retrieval_metrics(similarity(*embed_windows(model, va, wins)[::-1]))}
+    out = {'clean': validate(model, va, wins)}                        # what `train` logs for the checkpoint
     for c in conditions:
         cva = SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c)
         if not (len(cva.starts) == len(va.starts) and (cva.starts == va.starts).all()): raise RuntimeError(f"{c}: other windows than clean")
-        out[c] = retrieval_metrics(similarity(*embed_windows(model, cva, wins)[::-1]))
+        out[c] = validate(model, cva, wins)
     return out
 
 
