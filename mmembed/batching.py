@@ -13,7 +13,7 @@ from .core import *
 from .config import *
 from .snippets import SnippetIndex, shift_pair
 from .recording import augment_cqt, RECORDED
-from .cache import recorded_font
+from .cache import recorded_fonts
 
 # %% auto #0
 __all__ = ['Batch', 'check_batch', 'PairDataset', 'by_piece', 'DistinctRollSampler', 'collate', 'make_loader']
@@ -54,22 +54,24 @@ def check_batch(b: Batch, window: int | None = None) -> Batch:
 class PairDataset(Dataset):
     """Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition
     on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`); `grid_jitter`: random errors of the audio window's ends, in beats;
-    `recorded_share`: with 'recording-rooms', the share of untransposed pairs served from the piece's recorded render."""
+    `recorded_share`: with 'recording-rooms', the share of untransposed pairs served from the piece's recorded render;
+    `recorded_renders`: in how many fonts each piece was recorded (a pair of a recorded font is served that font's recording)."""
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0,
-                 recorded_share: float = 0.5):
+                 recorded_share: float = 0.5, recorded_renders: int = 1):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
         check_setting('recorded_share', float(recorded_share), 'float')
         self.index, self.augment, self.seed, self.draws, self.pitch_shift = index, augment, seed, 0, pitch_shift
         self.grid_jitter, self.recorded_share = float(grid_jitter), float(recorded_share)
-        if augment == 'recording-rooms':          # each piece's recorded variant, drawn once here, not per pair
+        if augment == 'recording-rooms':          # each piece's recorded variants {font: variant}, the first drawn by the piece
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
-            self.recorded = {int(i): (recorded_font(index.pieces[i], fonts), 0, RECORDED) for i in np.unique(index.piece_idx)}
-            missing = [index.pieces[i] for i, v in self.recorded.items() if index.cqt(i, *v) is None]
+            self.recorded = {int(i): {f: (f, 0, RECORDED) for f in recorded_fonts(index.pieces[i], fonts, recorded_renders)}
+                             for i in np.unique(index.piece_idx)}
+            missing = [index.pieces[i] for i, vs in self.recorded.items() for v in vs.values() if index.cqt(i, *v) is None]
             if missing: raise FileNotFoundError(
-                f"augment 'recording-rooms' needs each training piece's recorded render; {len(missing)} of {len(self.recorded)} are not "
+                f"augment 'recording-rooms' needs each training piece's recorded renders; {len(missing)} of {recorded_renders * len(self.recorded)} are not "
                 f"in the cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
-                f"(make reproduce does), or build_cache(..., recorded=True).")
+                f"(make reproduce does), or build_cache(..., recorded={recorded_renders}).")
     def __len__(self): return len(self.index)
     def grid_rng(self, k) -> np.random.Generator:
         "The generator of the grid errors of item `k`'s current draw: its own, so the other draws stay as they were without it."
@@ -83,7 +85,8 @@ class PairDataset(Dataset):
             roll, C = self.index.pair(k, grid=grid); C = augment_cqt(C, rng)
         elif self.augment == 'recording-rooms':   # recorded_share of the time the piece's recorded render (untransposed); the first version on top
             s = self.index[k]
-            rec = self.recorded[s.piece] if s.transpose == 0 and rng.random() < self.recorded_share else None
+            vs = self.recorded[s.piece]          # the pair's own font's recording if it has one, else the piece's first
+            rec = vs.get(s.soundfont, next(iter(vs.values()))) if s.transpose == 0 and rng.random() < self.recorded_share else None
             roll, C = self.index.pair(k, variant=rec, grid=grid); C = augment_cqt(C, rng)
         else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True), grid=grid)   # on the cache's frames, with context
         if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
@@ -149,8 +152,8 @@ def collate(items, seed: int = 0) -> Batch:
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
                 rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0,
-                grid_jitter: float = 0.0, recorded_share: float = 0.5) -> DataLoader:
+                grid_jitter: float = 0.0, recorded_share: float = 0.5, recorded_renders: int = 1) -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
-    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter, recorded_share), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter, recorded_share, recorded_renders), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

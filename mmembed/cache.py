@@ -21,7 +21,7 @@ from .audio import RenderError, render_audio, cqt, LOG_GAMMA, render_tmp_dirs, r
 from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_font', 'cqt_path', 'roll_path',
+__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_fonts', 'cqt_path', 'roll_path',
            'beats_path', 'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
 
 # %% ../nbs/01c_cache.ipynb #3e24ef7b
@@ -52,9 +52,13 @@ def condition_of(name, seed=None):
     if name not in CONDITIONS: raise KeyError(f"Unknown recording condition {name!r}; known: {list(CONDITIONS)} and {RECORDED!r}")
     return CONDITIONS[name]
 
-def recorded_font(piece: Piece, soundfonts) -> str:
-    "The font of `piece`'s one `RECORDED` render, drawn from `soundfonts` by the piece."
-    return tuple(soundfonts)[_seed(piece.id) % len(soundfonts)]
+def recorded_fonts(piece: Piece, soundfonts, n: int = 1) -> tuple[str, ...]:
+    "The fonts of `piece`'s `n` `RECORDED` renders: `soundfonts` in turn from one drawn by the piece (n=1: that one)."
+    fonts = tuple(soundfonts)
+    if not 1 <= n <= len(fonts):
+        raise ValueError(f"Setting 'recorded_renders' is {n}, but a piece can be recorded in 1 to {len(fonts)} of its training fonts {list(fonts)}")
+    first = _seed(piece.id) % len(fonts)
+    return tuple(fonts[(first + j) % len(fonts)] for j in range(n))
 
 def cqt_path(piece: Piece, soundfont, transpose=0, cache_root=None, condition=None) -> Path:
     "Where the CQT of `piece` played by `soundfont` (its preset and its file's identity), transposed, under a recording `condition`, is cached."
@@ -152,9 +156,9 @@ def _describe_task(fn, args) -> str:
     return f"{p.path} ({args[1]}, {args[2]:+d}{', ' + ', '.join(conds) if conds else ''})" if fn is _cqt_task else f"{p.path} (roll)"
 
 def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), conditions=(None,), velocity: bool = False,
-                sustain: bool = False, n_jobs: int = 2, cache_root=None, progress: bool = True, recorded: bool = False) -> BuildReport:
+                sustain: bool = False, n_jobs: int = 2, cache_root=None, progress: bool = True, recorded: int = 0) -> BuildReport:
     """Compute and cache rolls, beat times and CQTs of `pieces` for each soundfont, transposition and recording condition;
-    `recorded`: also each piece's `RECORDED` render, with its `recorded_font` among `soundfonts`, untransposed."""
+    `recorded`: also each piece's `RECORDED` renders (`True`: one), in its `recorded` `recorded_fonts` among `soundfonts`, untransposed."""
     pieces = list(pieces)
     if not pieces: raise ValueError("Nothing to build: the piece list is empty.")
     root = Path(cache_root or cache_dir())
@@ -169,12 +173,12 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     for c in conditions:
         cond = condition_of(c)                               # an unknown condition name, before any work
         groups.setdefault(cond.detune_cents if cond else 0.0, []).append(c)
-    rec = {p.id: recorded_font(p, soundfonts) for p in by_size} if recorded else {}
+    rec = {p.id: recorded_fonts(p, soundfonts, int(recorded)) for p in by_size} if recorded else {}
     shared = 0 in transpositions and 0.0 in groups          # a recorded render records the piece's clean, untransposed audio: one render for both
-    def conds(p, sf, t, d, g): return tuple(g) + ((RECORDED,) if shared and t == 0 and d == 0.0 and rec.get(p.id) == sf else ())
+    def conds(p, sf, t, d, g): return tuple(g) + ((RECORDED,) if shared and t == 0 and d == 0.0 and sf in rec.get(p.id, ()) else ())
     tasks = [(_cqt_task, (p, sf, t, root, conds(p, sf, t, d, g)), p) for p in by_size for sf in soundfonts for t in transpositions
              for d, g in groups.items()]
-    if rec and not shared: tasks += [(_cqt_task, (p, rec[p.id], 0, root, (RECORDED,)), p) for p in by_size]
+    if rec and not shared: tasks += [(_cqt_task, (p, sf, 0, root, (RECORDED,)), p) for p in by_size for sf in rec[p.id]]
     tasks += [(_roll_task, (p, velocity, sustain, root), p) for p in by_size]
     def done(p, res, err):
         if err is not None:
@@ -213,9 +217,9 @@ def build_splits(cfg: DataConfig, *, midi_root=None, cache_root=None, n_jobs: in
     for s, ps in select_pieces(cfg, midi_root).items():
         if not ps: continue
         fonts, trans = split_variants(cfg, s)
-        recorded = s == 'train' and cfg.augment == 'recording-rooms'      # one recorded render per training piece
+        recorded = cfg.recorded_renders if s == 'train' and cfg.augment == 'recording-rooms' else 0   # recorded renders per training piece
         if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans)} audio variant(s)"
-                           f"{' + one recorded render each' if recorded else ''}", flush=True)
+                           f"{f' + {recorded} recorded render(s) each' if recorded else ''}", flush=True)
         out[s] = (ps, build_cache(ps, soundfonts=fonts, transpositions=trans, velocity=cfg.velocity, sustain=cfg.sustain,
                                   n_jobs=n_jobs or cfg.n_jobs, cache_root=cache_root, progress=progress, recorded=recorded))
     return out

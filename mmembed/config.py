@@ -34,6 +34,7 @@ class DataConfig:
     pitch_shift: int = 0                                  # each training pair transposed by a random multiple of 3 semitones up to this many (mmembed.snippets.shift_pair)
     grid_jitter: float = 0.0                              # each end of a training pair's audio window off by up to this many beats, as an erring beat grid cuts it
     recorded_share: float = 0.5                           # augment 'recording-rooms': the share of training pairs taken from the piece's recorded render
+    recorded_renders: int = 1                             # augment 'recording-rooms': in how many of the training fonts each piece is recorded (one room each)
 
 @dataclass
 class ModelConfig:
@@ -112,7 +113,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
            'eval_seconds': (1.0, None), 'pitch_shift': (0, 12), 'grid_jitter': (0.0, 0.5),
-           'recorded_share': (0.0, 1.0)}
+           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None)}
 _ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed

@@ -142,7 +142,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
     test_ix = index('test') if t_cfg.select_on == 'test_loss' else None
     loader = make_loader(train_ix, t_cfg.batch_size, t_cfg.seed, True, t_cfg.max_windows, num_workers, rank=rank, world=world,
                          augment=d_cfg.augment, same_piece=t_cfg.same_piece, pitch_shift=d_cfg.pitch_shift,
-                         grid_jitter=d_cfg.grid_jitter, recorded_share=d_cfg.recorded_share)
+                         grid_jitter=d_cfg.grid_jitter, recorded_share=d_cfg.recorded_share, recorded_renders=d_cfg.recorded_renders)
     if len(loader) == 0: raise ValueError(f"{train_ix} gives no full batch of {t_cfg.batch_size}: lower batch_size or add data.")
     test_loader = make_loader(test_ix, t_cfg.batch_size, 0, False) if test_ix else None
     valid_w = candidate_windows(valid_ix, t_cfg.n_valid, seed=0)
@@ -186,7 +186,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
-                      both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5, same_piece=1,
+                      both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5, recorded_renders=1, same_piece=1,
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:
