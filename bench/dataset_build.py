@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 
-from mmembed.core import get_soundfont
+from mmembed.instruments import get_soundfont
 from mmembed.corpus import load_corpus
 from mmembed.midi import read_midi
 from mmembed.audio import fluidsynth_command, FLUIDSYNTH_OPTIONS, FLUIDSYNTH_STATIC_OPTIONS

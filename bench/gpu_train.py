@@ -33,7 +33,7 @@ def prepare(d: Path, pieces: int, beats: int):
     build_splits(Config.from_dict(SETTINGS).data, midi_root=d / 'midi', cache_root=d / 'cache', n_jobs=2)
     # The fonts' identities key the cache. The GPU machine has no FluidSynth and needs none (the cache is built), but
     # it must find each font file: each travels as its size and first and last MiB, which is all the identity reads.
-    from mmembed.core import get_soundfont
+    from mmembed.instruments import get_soundfont
     (d / 'fonts').mkdir(exist_ok=True)
     for key in ('timgm6mb', 'fluidr3'):
         f = get_soundfont(key).path(); size = f.stat().st_size; tail_at = max(size - (1 << 20), 1 << 20)   # as _font_identity reads

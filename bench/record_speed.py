@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from mmembed.core import HOLDOUT_SOUNDFONT, SAMPLE_RATE
+from mmembed.core import SAMPLE_RATE
+from mmembed.instruments import HOLDOUT_SOUNDFONT
 from mmembed.corpus import load_corpus
 import mmembed.recording as recording
 from mmembed.audio import render_audio

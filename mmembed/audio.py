@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import soundfile
 from .core import *
+from .instruments import *
 from .midi import rewrite_midi
 
 # %% auto #0

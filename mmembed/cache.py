@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .core import *
+from .instruments import *
 from .config import *
 from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, asdict
 from pathlib import Path
 import numpy as np
 from .core import *
+from .instruments import *
 
 # %% auto #0
 __all__ = ['AUGMENTS', 'RUN_SETTINGS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'Config', 'SettingsError', 'config_keys',

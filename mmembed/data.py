@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse, csv, hashlib, json, shutil, sys, tarfile, tempfile, urllib.request, zipfile
 from pathlib import Path
 from tqdm.auto import tqdm
-from .core import SetupError, data_root, project_root, get_soundfont, samples_dir, note_of_sample, SAMPLE_SUFFIXES
+from .core import SetupError, data_root, project_root
+from .instruments import get_soundfont, samples_dir, note_of_sample, SAMPLE_SUFFIXES
 
 # %% auto #0
 __all__ = ['MANIFEST_FIELDS', 'PIANO_MIDI_URL', 'LICENCE_NOTE', 'default_manifest', 'file_sha256', 'read_manifest',

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 from tqdm.auto import tqdm
 from .core import *
+from .instruments import *
 from .audio import load_audio, render_audio
 from .recording import record, CONDITIONS
 from .metrics import roll_counts, prf

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import mido, pretty_midi
 from .core import *
+from .instruments import *
 
 # %% auto #0
 __all__ = ['MIN_BPM', 'MAX_BPM', 'PIANO', 'BadMidiError', 'check_tempi', 'read_midi', 'synthetic_midi', 'RewrittenMidi',

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
 from .core import *
+from .instruments import *
 from .config import *
 from .corpus import select_pieces, split_variants
 from .cache import roll_path, beats_path, cqt_path, load_cached

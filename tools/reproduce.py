@@ -63,7 +63,8 @@ def main(argv=None) -> int:
     try: settings = profile_settings(profile, a.set)   # every key and value, before any work
     except SettingsError as e:
         print(f"reproduce: {e}", file=sys.stderr); return 2
-    from mmembed.core import SampledPiano, SetupError, get_soundfont
+    from mmembed.core import SetupError
+    from mmembed.instruments import SampledPiano, get_soundfont
     for f in settings.get('soundfonts') or ():         # a recorded piano the profile trains on is fetched like the MIDI files
         sp = get_soundfont(f)
         if not isinstance(sp, SampledPiano): continue
