@@ -57,6 +57,7 @@ class TrainConfig:
     select_on: str = 'valid_mrr'                          # model selection: 'valid_mrr', or the study's leak 'test_loss'
     n_valid: int = 500                                    # validation candidates (one per duplicate group)
     lr_patience: int = 2                                  # epochs without improvement before halving the lr
+    lr_schedule: str = 'plateau'                          # 'plateau': halve the lr after lr_patience epochs without improvement; 'cosine': anneal it to 0 over the run
     seed: int = 0                                         # seed of initialisation and sampling
     same_piece: int = 1                                   # > 1: a batch's windows in runs of this many from one piece (hard negatives)
 
@@ -108,7 +109,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'max_windows': (1, None), 'margin': (0.0, 2.0), 'temperature': (1e-4, 10.0), 'n_valid': (2, None),
            'lr_patience': (0, None), 'same_piece': (1, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
-           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'),
+           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine'),
            'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
