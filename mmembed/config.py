@@ -94,7 +94,7 @@ RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of
     'run_name': 'str', 'out_dir': 'str | None', 'publish': 'bool', 'num_workers': 'int', 'resume': 'bool',
     'overwrite': 'bool', 'build': 'bool', 'study_epochs': 'int', 'study_max_windows': 'int | None',
     'checkpoint': 'str | None', 'study_checkpoint': 'str | None', 'n_candidates': 'int', 'db_split': 'str',
-    'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple', 'cca_pairs': 'int',
+    'soundfont': 'str | None', 'excerpt': 'int', 'conditions': 'tuple', 'extra_sizes': 'tuple', 'cca_pairs': 'int', 'cca_audio': 'str',
     'results_dir': 'str | None',
     # the VAE (06_vae)
     'latent_dim': 'int', 'latent_dims': 'tuple', 'beta': 'float', 'match_weight': 'float', 'vae_lr': 'float',
@@ -110,7 +110,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'lr_patience': (0, None), 'same_piece': (1, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
            'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine'),
-           'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None),
+           'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None), 'cca_audio': ('clean', 'recorded'),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),

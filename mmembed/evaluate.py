@@ -15,12 +15,13 @@ from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
 from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window, CCA
-from .recording import CONDITIONS
+from .recording import CONDITIONS, RECORDED
+from .cache import cqt_path
 
 # %% auto #0
 __all__ = ['QUOTED_ROWS', 'ROW_LABELS', 'TABLE_COLUMNS', 'test_database', 'embed_database', 'excerpts_of', 'evaluate_database',
            'table_row', 'chance_row', 'write_table', 'plot_rank_histogram', 'plot_recall_at_k', 'plot_examples',
-           'plot_projection', 'table2', 'failure_table', 'where_it_fails']
+           'plot_projection', 'cca_index', 'table2', 'failure_table', 'where_it_fails']
 
 # %% ../nbs/05_evaluate.ipynb #eab28d65
 def test_database(cfg: Config, *, n_candidates: int = 2000, seed: int = 0, split: str = 'test', soundfont=None,
@@ -177,14 +178,28 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
     return ax
 
 # %% ../nbs/05_evaluate.ipynb #40611bf5
+def cca_index(cfg: Config, audio: str = 'clean', *, midi_root=None, cache_root=None) -> SnippetIndex:
+    "The training pairs a CCA is fitted on: their audio from the clean renders, or ('recorded') from each piece's recorded render in every training font."
+    check_setting('cca_audio', audio, 'str')
+    ix = SnippetIndex.from_config(cfg.data, 'train', condition=RECORDED if audio == 'recorded' else None, midi_root=midi_root, cache_root=cache_root)
+    if audio == 'recorded':
+        fonts = tuple(dict.fromkeys(v[0] for v in ix.variants))
+        missing = [p for p in ix.pieces for f in fonts if not cqt_path(p, f, 0, ix.root, RECORDED).exists()]
+        if missing: raise FileNotFoundError(
+            f"cca_audio 'recorded' fits the CCA on each training piece's recorded render in each of its {len(fonts)} fonts; {len(missing)} "
+            f"of {len(fonts) * len(ix.pieces)} are not in the cache at {ix.root} (e.g. {missing[0].path}). Build them (augment 'recording-rooms' "
+            f"with recorded_renders: {len(fonts)}; build_cache(..., recorded={len(fonts)})), or use cca_audio 'clean'.")
+    return ix
+
 def _projected(db: dict, cca: CCA) -> dict:
     "`db` with both views' embeddings projected on `cca` (weighted by canonical correlation)."
     return {**db, 'zs': cca.score(db['zs']), 'za': cca.audio(db['za'])}
 
 def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed: int = 0, split: str = 'test',
            soundfont=None, excerpt: int = 8, conditions=(), out_dir=None, name: str = 'table2', figures: bool = True,
-           cca_pairs: int = 0, cca: CCA | None = None, midi_root=None, cache_root=None) -> dict:
-    "Measure every row of Table 2 on one database (and a row per recording condition), write the table and the figures to `out_dir`."
+           cca_pairs: int = 0, cca: CCA | None = None, cca_audio: str = 'clean', midi_root=None, cache_root=None) -> dict:
+    """Measure every row of Table 2 on one database (and a row per recording condition), write the table and the figures to `out_dir`;
+    `cca_pairs`: a CCA row, fitted on that many training pairs with `cca_audio` (`cca_index`), unless `cca` is given."""
     import matplotlib.pyplot as plt
     best, cfg, _ = load_checkpoint(checkpoint)
     db_args = dict(n_candidates=n_candidates, seed=seed, split=split, soundfont=soundfont, midi_root=midi_root, cache_root=cache_root)
@@ -201,7 +216,7 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
     if study is not None: dbs['study'] = embed_database(study, six, sw, cfg=study_cfg)
     dbs['best'] = embed_database(best, ix, w, cfg=cfg)
     if cca_pairs:                                          # Dorfer et al.'s refinement, fitted on training pairs only
-        cca = cca or CCA.from_training(best, SnippetIndex.from_config(cfg.data, 'train', midi_root=midi_root, cache_root=cache_root), cca_pairs)
+        cca = cca or CCA.from_training(best, cca_index(cfg, cca_audio, midi_root=midi_root, cache_root=cache_root), cca_pairs)
         dbs['best_cca'] = _projected(dbs['best'], cca)
     results = {k: evaluate_database(db, excerpt) for k, db in dbs.items()}
     cond_rows = []
@@ -212,13 +227,14 @@ def table2(checkpoint, *, study_checkpoint=None, n_candidates: int = 2000, seed:
         res = results[f'best@{c}'] = evaluate_database(cdb, excerpt)
         how = f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows, the test audio recorded as {c} ({CONDITIONS[c].key})'
         cond_rows.append(table_row(f'best@{c}', res, how, label=f'ours, best: {c}'))
-        if 'best_cca' in dbs:                              # the same CCA, fitted on clean training pairs
+        if 'best_cca' in dbs:                              # the same CCA, fitted on training pairs
             res = results[f'best_cca@{c}'] = evaluate_database(_projected(cdb, cca), excerpt)
             cond_rows.append(table_row(f'best_cca@{c}', res, how + f', the CCA of the row above', label=f'ours, best + CCA: {c}'))
     def src(k):
         if k == 'untrained': return f'measured: random initialisation (seed {seed}), {ix.window}-beat windows'
         if study is not None and k in ('study_bug', 'study'): return f'measured: {project_relative(study_checkpoint)}, {six.window}-beat windows'
-        cca_note = f', CCA fitted on {cca_pairs} training pairs, components weighted by their correlation' if k == 'best_cca' else ''
+        rec = ' (their audio from the recorded renders)' if cca_audio == 'recorded' else ''
+        cca_note = f', CCA fitted on {cca_pairs} training pairs{rec}, components weighted by their correlation' if k == 'best_cca' else ''
         return f'measured: {project_relative(checkpoint)}, {ix.window}-beat windows{cca_note}'
     rows = QUOTED_ROWS + [table_row(k, r, src(k)) for k, r in results.items() if '@' not in k] + cond_rows + [chance_row(n)]
     out_dir = Path(out_dir or figures_dir())

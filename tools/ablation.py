@@ -93,6 +93,27 @@ def condition_rows(f, conditions, seed=0):
     return out
 
 
+def condition_cca_rows(f, conditions, n, audios, seed=0):
+    "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.evaluate.cca_index)."
+    import torch
+    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows, CCA
+    from mmembed.snippets import SnippetIndex
+    from mmembed.evaluate import cca_index
+    from mmembed.metrics import retrieval_metrics
+    from mmembed.loss import similarity
+    model, cfg, _ = load_checkpoint(f); model.eval()
+    font = cfg.data.holdout_soundfont
+    va = SnippetIndex.from_config(cfg.data, 'valid')
+    wins = candidate_windows(va, cfg.train.n_valid, seed=seed)          # the windows `train` validates on
+    views = {'clean': embed_windows(model, va, wins)}
+    for c in conditions: views[c] = embed_windows(model, SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c), wins)
+    out = {}
+    for audio in audios:
+        cca = CCA.from_training(model, cca_index(cfg, audio), n)
+        for v, (zs, za) in views.items(): out[audio, v] = retrieval_metrics(similarity(cca.audio(za), cca.score(zs)), ks=(1, 10))
+    return out
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('runs', nargs='+', help='RUN[=LABEL[=LEVER]]: a run folder or checkpoint, a label, and what differs in code')
@@ -100,6 +121,9 @@ def main(argv=None):
     ap.add_argument('--grid-error', type=float, default=0.0, help="measure each run's best checkpoint with grid errors up to this many beats")
     ap.add_argument('--conditions', nargs='+', default=[], metavar='NAME',
                     help="measure each run's best checkpoint under these recording conditions (mmembed.recording.CONDITIONS)")
+    ap.add_argument('--cca-audio', nargs='+', default=[], metavar='AUDIO', choices=('clean', 'recorded'),
+                    help="with --cca and --conditions: also each condition's rows through a CCA fitted on training pairs of this audio "
+                         "(clean renders, or each piece's recorded renders: mmembed.evaluate.cca_index)")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
@@ -150,6 +174,16 @@ def main(argv=None):
                 gap = '' if c == 'clean' else f" ({m['R@1'] - res['clean']['R@1']:+.3f} R@1 from clean)"
                 lines.append(f"| {label} | best checkpoint, validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
                              f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+            print(*lines[-len(res):], sep='\n', flush=True)
+    if a.cca_audio:
+        if not (a.cca and a.conditions): ap.error('--cca-audio needs --cca N and --conditions')
+        for label, f, cfg, hist, code in runs:
+            res = condition_cca_rows(best_of(f), a.conditions, a.cca, a.cca_audio)
+            for (audio, c), m in res.items():
+                gap = '' if c == 'clean' else f" ({m['R@1'] - res[audio, 'clean']['R@1']:+.3f} R@1 from clean)"
+                lines.append(f"| {label} | best checkpoint + CCA fitted on {a.cca:,} training pairs, {audio} audio; validation audio "
+                             f"{'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | "
+                             f"{m['MR']:.0f} | — | — |")
             print(*lines[-len(res):], sep='\n', flush=True)
     n = {h.get('valid_n') for _, _, _, hist, _ in runs for h in hist}
     lines += ['', f"Validation: audio→roll retrieval among {', '.join(map(str, sorted(n)))} candidates of the validation pieces, "
