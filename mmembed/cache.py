@@ -212,15 +212,20 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     return rep
 
 # %% ../nbs/01c_cache.ipynb #0e8e310c
-def build_splits(cfg: DataConfig, *, midi_root=None, cache_root=None, n_jobs: int | None = None, progress: bool = True) -> dict:
-    "Split the corpus as `cfg` says and build each split's cache; returns {split: (pieces, BuildReport)}."
+def build_splits(cfg: DataConfig, *, midi_root=None, cache_root=None, n_jobs: int | None = None, progress: bool = True,
+                 conditions=()) -> dict:
+    """Split the corpus as `cfg` says and build each split's cache; returns {split: (pieces, BuildReport)}.
+    `conditions`: recording conditions of the test audio (`05_evaluate`'s rows), built with its clean CQT from the same renders."""
     out = {}
     for s, ps in select_pieces(cfg, midi_root).items():
         if not ps: continue
         fonts, trans = split_variants(cfg, s)
         recorded = cfg.recorded_renders if s == 'train' and cfg.augment == 'recording-rooms' else 0   # recorded renders per training piece
+        conds = (None, *conditions) if s == 'test' else (None,)          # one render for the clean CQT and the conditions of its detuning
         if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans)} audio variant(s)"
-                           f"{f' + {recorded} recorded render(s) each' if recorded else ''}", flush=True)
+                           f"{f' + {recorded} recorded render(s) each' if recorded else ''}"
+                           f"{f' + {len(conditions)} recording condition(s)' if len(conds) > 1 else ''}", flush=True)
         out[s] = (ps, build_cache(ps, soundfonts=fonts, transpositions=trans, velocity=cfg.velocity, sustain=cfg.sustain,
-                                  n_jobs=n_jobs or cfg.n_jobs, cache_root=cache_root, progress=progress, recorded=recorded))
+                                  n_jobs=n_jobs or cfg.n_jobs, cache_root=cache_root, progress=progress, recorded=recorded,
+                                  conditions=conds))
     return out
