@@ -94,11 +94,10 @@ def condition_rows(f, conditions, seed=0):
 
 
 def condition_cca_rows(f, conditions, n, audios, seed=0):
-    "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.evaluate.cca_index)."
-    import torch
-    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows, CCA
+    "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.evaluate.fit_cca)."
+    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows
     from mmembed.snippets import SnippetIndex
-    from mmembed.evaluate import cca_index
+    from mmembed.evaluate import fit_cca
     from mmembed.metrics import retrieval_metrics
     from mmembed.loss import similarity
     model, cfg, _ = load_checkpoint(f); model.eval()
@@ -109,7 +108,7 @@ def condition_cca_rows(f, conditions, n, audios, seed=0):
     for c in conditions: views[c] = embed_windows(model, SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c), wins)
     out = {}
     for audio in audios:
-        cca = CCA.from_training(model, cca_index(cfg, audio), n)
+        cca = fit_cca(model, cfg, n, audio)
         for v, (zs, za) in views.items(): out[audio, v] = retrieval_metrics(similarity(cca.audio(za), cca.score(zs)), ks=(1, 10))
     return out
 
@@ -123,7 +122,7 @@ def main(argv=None):
                     help="measure each run's best checkpoint under these recording conditions (mmembed.recording.CONDITIONS)")
     ap.add_argument('--cca-audio', nargs='+', default=[], metavar='AUDIO', choices=('clean', 'recorded'),
                     help="with --cca and --conditions: also each condition's rows through a CCA fitted on training pairs of this audio "
-                         "(clean renders, or each piece's recorded renders: mmembed.evaluate.cca_index)")
+                         "(clean renders, or each piece's recorded renders: mmembed.evaluate.fit_cca)")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
