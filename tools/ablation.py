@@ -73,43 +73,43 @@ def grid_rows(f, j, seed=2):
     return m(None), m(errs)
 
 
-def condition_rows(f, conditions, seed=0):
-    "Validation metrics of checkpoint `f` on clean audio and under each recording condition (the same windows), building what is missing."
+def validation_views(f, conditions, seed=0):
+    "Checkpoint `f`'s model and config, its validation windows, and the validation index of clean audio and of each recording condition (built if missing)."
     from mmembed.retrieval import load_checkpoint, candidate_windows
     from mmembed.snippets import SnippetIndex
     from mmembed.corpus import select_pieces
     from mmembed.cache import build_cache
-    from mmembed.train import validate
     model, cfg, _ = load_checkpoint(f); model.eval()
     font = cfg.data.holdout_soundfont
     build_cache(select_pieces(cfg.data)['valid'], soundfonts=(font,), conditions=tuple(conditions), n_jobs=cfg.data.n_jobs)
     va = SnippetIndex.from_config(cfg.data, 'valid')
     wins = candidate_windows(va, cfg.train.n_valid, seed=seed)          # the windows `train` validates on
-    out = {'clean': validate(model, va, wins)}                        # what `train` logs for the checkpoint
+    views = {'clean': va}
     for c in conditions:
-        cva = SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c)
+        cva = views[c] = SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c)
         if not (len(cva.starts) == len(va.starts) and (cva.starts == va.starts).all()): raise RuntimeError(f"{c}: other windows than clean")
-        out[c] = validate(model, cva, wins)
-    return out
+    return model, cfg, wins, views
+
+
+def condition_rows(f, conditions, seed=0):
+    "Validation metrics of checkpoint `f` on clean audio and under each recording condition (the same windows), building what is missing."
+    from mmembed.train import validate
+    model, _, wins, views = validation_views(f, conditions, seed)
+    return {v: validate(model, ix, wins) for v, ix in views.items()}   # what `train` logs for the checkpoint, on each audio
 
 
 def condition_cca_rows(f, conditions, n, audios, seed=0):
     "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.evaluate.fit_cca)."
-    from mmembed.retrieval import load_checkpoint, candidate_windows, embed_windows
-    from mmembed.snippets import SnippetIndex
+    from mmembed.retrieval import embed_windows
     from mmembed.evaluate import fit_cca
     from mmembed.metrics import retrieval_metrics
     from mmembed.loss import similarity
-    model, cfg, _ = load_checkpoint(f); model.eval()
-    font = cfg.data.holdout_soundfont
-    va = SnippetIndex.from_config(cfg.data, 'valid')
-    wins = candidate_windows(va, cfg.train.n_valid, seed=seed)          # the windows `train` validates on
-    views = {'clean': embed_windows(model, va, wins)}
-    for c in conditions: views[c] = embed_windows(model, SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c), wins)
+    model, cfg, wins, views = validation_views(f, conditions, seed)
+    emb = {v: embed_windows(model, ix, wins) for v, ix in views.items()}
     out = {}
     for audio in audios:
         cca = fit_cca(model, cfg, n, audio)
-        for v, (zs, za) in views.items(): out[audio, v] = retrieval_metrics(similarity(cca.audio(za), cca.score(zs)), ks=(1, 10))
+        for v, (zs, za) in emb.items(): out[audio, v] = retrieval_metrics(similarity(cca.audio(za), cca.score(zs)), ks=(1, 10))
     return out
 
 
