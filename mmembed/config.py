@@ -56,8 +56,8 @@ class TrainConfig:
     both_directions: bool = False                         # rank audio->roll and roll->audio in the loss
     select_on: str = 'valid_mrr'                          # model selection: 'valid_mrr', or the study's leak 'test_loss'
     n_valid: int = 500                                    # validation candidates (one per duplicate group)
-    lr_patience: int = 2                                  # epochs without improvement before halving the lr
-    lr_schedule: str = 'plateau'                          # 'plateau': halve the lr after lr_patience epochs without improvement; 'cosine': anneal it to 0 over the run
+    lr_patience: int = 2                                  # epochs without improvement tolerated: the next one halves the lr
+    lr_schedule: str = 'plateau'                          # 'plateau': halve the lr once lr_patience + 1 epochs in a row bring no improvement; 'cosine': anneal it to 0 over the run
     seed: int = 0                                         # seed of initialisation and sampling
     same_piece: int = 1                                   # > 1: a batch's windows in runs of this many from one piece (hard negatives)
 
