@@ -2,7 +2,7 @@
 
 On the profile's own training index (its cache must be built: `make reproduce` or `python -m mmembed.train` builds it),
 timed in turns in one run:
-- the loader: `--batches` batches from `make_loader` as `train` makes them (sampler, cache reads, recorded renders,
+- the loader: `--batches` batches from `mmembed.train.train_loader`, the loader `train` makes (sampler, cache reads, recorded renders,
   the augmentation, transposition jitter), in the main process as `train` runs it by default;
 - the model step: the same batches, already in memory, through both encoders, the profile's loss, backward and Adam.
 Medians of `--repeats` timings after a warm-up; pairs per second, and the loader's share of a step that does both.
@@ -17,7 +17,7 @@ import torch
 from mmembed.core import seed_everything
 from mmembed.config import Config, load_profile, config_keys
 from mmembed.snippets import SnippetIndex
-from mmembed.batching import make_loader
+from mmembed.train import train_loader
 from mmembed.models import JointModel, to_channels_last
 from mmembed.loss import pair_loss
 from embed_speed import timings                            # bench/embed_speed.py: medians of turns after a warm-up
@@ -35,9 +35,7 @@ def main():
     d, t = cfg.data, cfg.train
     seed_everything(t.seed)
     ix = SnippetIndex.from_config(d, 'train')
-    loader = make_loader(ix, t.batch_size, t.seed, True, t.max_windows, 0, augment=d.augment, same_piece=t.same_piece,
-                         pitch_shift=d.pitch_shift, grid_jitter=d.grid_jitter, recorded_share=d.recorded_share,
-                         recorded_renders=d.recorded_renders)
+    loader = train_loader(cfg, ix)                       # the loader `train` runs, in the main process
     epoch = iter(range(1, 10 ** 6))
     def load():
         loader.batch_sampler.set_epoch(next(epoch)); it = iter(loader)

@@ -24,7 +24,7 @@ from .retrieval import CheckpointError, candidate_windows, embed_windows, read_c
 
 # %% auto #0
 __all__ = ['NEUTRAL_SETTINGS', 'STUDY_SETTINGS', 'validate', 'batch_loss', 'save_checkpoint', 'record_epoch', 'config_diff',
-           'plot_history', 'lr_scheduler', 'train', 'study_config', 'run_profile', 'main']
+           'plot_history', 'lr_scheduler', 'train_loader', 'train', 'study_config', 'run_profile', 'main']
 
 # %% ../nbs/04c_train.ipynb #12b55b9b
 def validate(model: JointModel, index: SnippetIndex, windows) -> dict:
@@ -138,6 +138,13 @@ def lr_scheduler(opt, t_cfg: TrainConfig, steps_per_epoch: int):
 
 def _cosine(step: int, total: int) -> float: return 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
 
+def train_loader(cfg: Config, index: SnippetIndex, num_workers: int = 0, rank: int = 0, world: int = 1):
+    "The loader `train` draws its pairs from: `index` (a training split) with `cfg`'s batch, seed, epoch size, hard negatives and augmentation."
+    d, t = cfg.data, cfg.train
+    return make_loader(index, t.batch_size, t.seed, True, t.max_windows, num_workers, rank=rank, world=world,
+                       augment=d.augment, same_piece=t.same_piece, pitch_shift=d.pitch_shift,
+                       grid_jitter=d.grid_jitter, recorded_share=d.recorded_share, recorded_renders=d.recorded_renders)
+
 def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False, progress: bool = True, num_workers: int = 0,
           device=None, midi_root=None, cache_root=None) -> dict:
     "Train the encoders as `cfg` says; checkpoints and logs go to `out_dir`. Returns the best validation metrics and history."
@@ -151,9 +158,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
     index = lambda s: SnippetIndex.from_config(d_cfg, s, midi_root=midi_root, cache_root=cache_root)
     train_ix, valid_ix = index('train'), index('valid')
     test_ix = index('test') if t_cfg.select_on == 'test_loss' else None
-    loader = make_loader(train_ix, t_cfg.batch_size, t_cfg.seed, True, t_cfg.max_windows, num_workers, rank=rank, world=world,
-                         augment=d_cfg.augment, same_piece=t_cfg.same_piece, pitch_shift=d_cfg.pitch_shift,
-                         grid_jitter=d_cfg.grid_jitter, recorded_share=d_cfg.recorded_share, recorded_renders=d_cfg.recorded_renders)
+    loader = train_loader(cfg, train_ix, num_workers, rank, world)
     if len(loader) == 0: raise ValueError(f"{train_ix} gives no full batch of {t_cfg.batch_size}: lower batch_size or add data.")
     test_loader = make_loader(test_ix, t_cfg.batch_size, 0, False) if test_ix else None
     valid_w = candidate_windows(valid_ix, t_cfg.n_valid, seed=0)
