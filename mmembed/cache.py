@@ -167,6 +167,7 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     if soundfonts:
         fluidsynth_binary()                                   # ... or a missing or failing binary
         import librosa.core.constantq   # 1.5 s of imports, paid here once, not in every worker (fork)
+    keep_freed_memory()                # renders and CQTs of whole pieces reuse freed memory; the workers inherit it (fork)
     rep, t0 = BuildReport(stale=(remove_stale_tmp(root) if root.exists() else 0) + remove_stale_renders()), time.time()
     # longest pieces first (file size stands for length), so that no worker is left with a long one at the end
     by_size = sorted(pieces, key=lambda p: -p.path.stat().st_size)

@@ -11,9 +11,10 @@ import numpy as np
 # %% auto #0
 __all__ = ['SAMPLE_RATE', 'HOP', 'N_BINS', 'BINS_PER_OCTAVE', 'FMIN', 'STEPS_PER_BEAT', 'N_PITCHES', 'EMBED_DIM', 'REFERENCE_BPM',
            'FRAMES_PER_SECOND', 'FRAMES_PER_BEAT_AT_120', 'FRAMES_PER_BEAT', 'N_OCTAVES', 'SHIFT_SEMITONES',
-           'cqt_frequencies', 'midi_to_cqt_bin', 'roll_shape', 'cqt_shape', 'SetupError', 'project_root', 'data_root',
-           'cache_dir', 'figures_dir', 'runs_dir', 'in_project', 'project_relative', 'pid_alive', 'save_figure',
-           'random_pairs', 'seed_everything', 'get_device']
+           'M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'cqt_frequencies', 'midi_to_cqt_bin', 'roll_shape', 'cqt_shape',
+           'SetupError', 'project_root', 'data_root', 'cache_dir', 'figures_dir', 'runs_dir', 'in_project',
+           'project_relative', 'pid_alive', 'save_figure', 'random_pairs', 'seed_everything', 'get_device',
+           'keep_freed_memory']
 
 # %% ../nbs/00_core.ipynb #49d67955
 SAMPLE_RATE = 22050      # Hz: audio is rendered and analysed at this rate, mono
@@ -144,3 +145,15 @@ def get_device(prefer: str = 'auto'):
     if torch.cuda.is_available(): return torch.device('cuda')
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
+
+# %% ../nbs/00_core.ipynb #b3d9e2a4
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4     # mallopt's parameters (glibc's malloc.h)
+
+def keep_freed_memory() -> bool:
+    """Ask glibc's `malloc` to keep freed memory in the process: no `mmap` for large blocks, no trimming of
+    the heap. Process-wide; True where it took effect (Linux with glibc), False elsewhere (nothing changed)."""
+    import sys, ctypes
+    if not sys.platform.startswith('linux'): return False
+    try: mallopt = ctypes.CDLL('libc.so.6').mallopt
+    except (OSError, AttributeError): return False
+    return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, 2 ** 31 - 1))

@@ -193,7 +193,7 @@ def train_vae(data: DataConfig, cfg: VAEConfig, out_dir, *, overwrite: bool = Fa
     out_dir = Path(out_dir)
     run_cfg = VAERunConfig(data, cfg)
     resumed = _resume_state(out_dir, run_cfg, overwrite)
-    seed_everything(cfg.seed)
+    seed_everything(cfg.seed); keep_freed_memory()     # the same numbers, faster steps on CPU (mmembed.core)
     index = lambda s: SnippetIndex.from_config(data, s, midi_root=midi_root, cache_root=cache_root)
     train_ix, valid_ix = index('train'), index('valid')
     loader = make_loader(train_ix, cfg.batch_size, cfg.seed, True, cfg.max_windows, num_workers, augment=data.augment,
