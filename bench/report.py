@@ -131,6 +131,17 @@ def gpu_train() -> str:
     return '\n'.join(out)
 
 
+def malloc_step() -> str:
+    if not (HERE / 'results_malloc_step.json').exists(): return '(not measured yet: `python bench/malloc_step.py --out bench/results_malloc_step.json`)'
+    r = load('results_malloc_step.json')
+    return '\n'.join([f"{r['cpus']} CPU cores, {r['threads']} threads, {r['steps']} steps a process, medians of {r['repeats']} processes in turns.", '',
+                      '| malloc | training step, loader included (pairs/s) | peak resident memory | loss after the last step |',
+                      '| --- | --- | --- | --- |',
+                      f"| glibc's defaults | {r['default_pairs_s']:.0f} | {r['default_max_rss_mb'] / 1024:.2f} GB | {r['runs']['default'][0]['loss']:.6f} |",
+                      f"| `keep_freed_memory()` | {r['keep_pairs_s']:.0f} ({r['ratio']:.2f}x) | {r['keep_max_rss_mb'] / 1024:.2f} GB | "
+                      f"{r['runs']['keep'][0]['loss']:.6f} ({'the same to the bit in every run' if r['same_loss'] else 'DIFFERS'}) |"])
+
+
 FIGURES = HERE.parent / 'figures'
 
 
@@ -154,7 +165,8 @@ def where_it_fails() -> str:
 
 BLOCKS = {'bench': {'dataset_build': dataset_build, 'train_speed': train_speed, 'faiss_latency': faiss_latency,
                     'decode_speed': decode_speed, 'embed_speed': embed_speed, 'gpu_train': gpu_train,
-                    'encoder_width': encoder_width, 'record_speed': record_speed},
+                    'encoder_width': encoder_width, 'record_speed': record_speed,
+                    'malloc_step': malloc_step},
           'figures': {'table2': lambda: md_table('table2'), 'table2_10k': lambda: md_table('table2_10k'),
                       'where_it_fails': where_it_fails, 'vae_table': lambda: md_table('vae_table'),
                       'transcription_table': lambda: md_table('transcription_table'),

@@ -16,7 +16,7 @@ from .core import *
 from .instruments import *
 from .config import *
 from .data import file_sha256
-from .corpus import Piece, select_pieces, split_variants
+from .corpus import Piece, select_pieces, split_variants, SPLITS
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
 from .audio import RenderError, render_audio, cqt, LOG_GAMMA, render_tmp_dirs, remove_stale_renders
 from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
@@ -167,7 +167,6 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
     if soundfonts:
         fluidsynth_binary()                                   # ... or a missing or failing binary
         import librosa.core.constantq   # 1.5 s of imports, paid here once, not in every worker (fork)
-    keep_freed_memory()                # renders and CQTs of whole pieces reuse freed memory; the workers inherit it (fork)
     rep, t0 = BuildReport(stale=(remove_stale_tmp(root) if root.exists() else 0) + remove_stale_renders()), time.time()
     # longest pieces first (file size stands for length), so that no worker is left with a long one at the end
     by_size = sorted(pieces, key=lambda p: -p.path.stat().st_size)
@@ -214,16 +213,17 @@ def build_cache(pieces, *, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,), con
 
 # %% ../nbs/01c_cache.ipynb #0e8e310c
 def build_splits(cfg: DataConfig, *, midi_root=None, cache_root=None, n_jobs: int | None = None, progress: bool = True,
-                 conditions=()) -> dict:
-    """Split the corpus as `cfg` says and build each split's cache; returns {split: (pieces, BuildReport)}.
+                 conditions=(), splits=SPLITS) -> dict:
+    """Split the corpus as `cfg` says and build each split's cache (of `splits`); returns {split: (pieces, BuildReport)}.
     `conditions`: recording conditions of the test audio (`05_evaluate`'s rows), built with its clean CQT from the same renders."""
     out = {}
     for s, ps in select_pieces(cfg, midi_root).items():
-        if not ps: continue
+        if not ps or s not in splits: continue
         fonts, trans = split_variants(cfg, s)
         recorded = cfg.recorded_renders if s == 'train' and cfg.augment == 'recording-rooms' else 0   # recorded renders per training piece
         conds = (None, *conditions) if s == 'test' else (None,)          # one render for the clean CQT and the conditions of its detuning
-        if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans)} audio variant(s)"
+        if s == 'train' and not cfg.clean_renders: conds = ()           # the recorded renders alone (one render a piece, not one a font)
+        if progress: print(f"{s}: {len(ps)} pieces x {len(fonts) * len(trans) if conds else 0} clean audio variant(s)"
                            f"{f' + {recorded} recorded render(s) each' if recorded else ''}"
                            f"{f' + {len(conditions)} recording condition(s)' if len(conds) > 1 else ''}", flush=True)
         out[s] = (ps, build_cache(ps, soundfonts=fonts, transpositions=trans, velocity=cfg.velocity, sustain=cfg.sustain,

@@ -36,6 +36,12 @@ class DataConfig:
     grid_jitter: float = 0.0                              # each end of a training pair's audio window off by up to this many beats, as an erring beat grid cuts it
     recorded_share: float = 0.5                           # augment 'recording-rooms': the share of training pairs taken from the piece's recorded render
     recorded_renders: int = 1                             # augment 'recording-rooms': in how many of the training fonts each piece is recorded (one room each)
+    clean_renders: bool = True                            # the training split's clean renders; False only where nothing reads them (augment 'recording-rooms', recorded_share 1.0)
+    def __post_init__(self):
+        if not self.clean_renders and (self.augment != 'recording-rooms' or self.recorded_share < 1.0):
+            raise SettingsError(f"clean_renders: false builds no clean render of the training pieces, and augment {self.augment!r} with "
+                                f"recorded_share {self.recorded_share} reads them; only augment 'recording-rooms' with recorded_share 1.0 "
+                                f"trains on the recorded renders alone. Set clean_renders: true, or those two.")
 
 @dataclass
 class ModelConfig:

@@ -14,14 +14,13 @@ from .snippets import SnippetIndex
 from .models import JointModel, embed
 from .loss import similarity, true_ranks
 from .metrics import retrieval_metrics, chance_levels, roll_counts, tm_score, frame_prf, piece_identification
-from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window, embed_windows, CCA
-from .recording import CONDITIONS, RECORDED
-from .cache import cqt_path, recorded_fonts
+from .retrieval import candidate_windows, load_checkpoint, window_pairs, check_window, embed_windows, CCA, fit_cca
+from .recording import CONDITIONS
 
 # %% auto #0
 __all__ = ['QUOTED_ROWS', 'ROW_LABELS', 'TABLE_COLUMNS', 'test_database', 'embed_database', 'excerpts_of', 'evaluate_database',
            'table_row', 'chance_row', 'write_table', 'plot_rank_histogram', 'plot_recall_at_k', 'plot_examples',
-           'plot_projection', 'fit_cca', 'table2', 'failure_table', 'where_it_fails']
+           'plot_projection', 'table2', 'failure_table', 'where_it_fails']
 
 # %% ../nbs/05_evaluate.ipynb #eab28d65
 def test_database(cfg: Config, *, n_candidates: int = 2000, seed: int = 0, split: str = 'test', soundfont=None,
@@ -178,28 +177,6 @@ def plot_projection(db: dict, n_pieces: int = 8, ax=None):
     return ax
 
 # %% ../nbs/05_evaluate.ipynb #40611bf5
-def fit_cca(model: JointModel, cfg: Config, n: int, audio: str = 'clean', *, seed: int = 1, midi_root=None, cache_root=None) -> CCA:
-    """Dorfer et al.'s CCA, fitted on up to `n` distinct training windows embedded by `model`: their audio from the clean renders
-    (the fonts in turn, `CCA.from_training`), or ('recorded') from their piece's recorded renders, its `recorded_renders` fonts in turn."""
-    check_setting('cca_audio', audio, 'str')
-    ix = SnippetIndex.from_config(cfg.data, 'train', condition=RECORDED if audio == 'recorded' else None, midi_root=midi_root, cache_root=cache_root)
-    if audio == 'clean': return CCA.from_training(model, ix, n, seed)
-    fonts = tuple(dict.fromkeys(v[0] for v in ix.variants))
-    rec = {p: recorded_fonts(ix.pieces[p], fonts, cfg.data.recorded_renders) for p in np.unique(ix.piece_idx)}
-    missing = [ix.pieces[p] for p, fs in rec.items() for f in fs if not cqt_path(ix.pieces[p], f, 0, ix.root, RECORDED).exists()]
-    if missing: raise FileNotFoundError(
-        f"cca_audio 'recorded' fits the CCA on the training pieces' recorded renders; {len(missing)} of {sum(map(len, rec.values()))} are not "
-        f"in the cache at {ix.root} (e.g. {missing[0].path}). Build them (augment 'recording-rooms' with recorded_renders: "
-        f"{cfg.data.recorded_renders}; build_splits does), or use cca_audio 'clean'.")
-    w = candidate_windows(ix, n, seed)
-    turn = {p: 0 for p in rec}
-    font = []
-    for x in w:                                          # each window of a piece takes the piece's next recorded font
-        p = int(ix.piece_idx[x]); font.append(rec[p][turn[p] % len(rec[p])]); turn[p] += 1
-    font = np.array(font)
-    parts = [embed_windows(model, ix, w[font == f], variant=fonts.index(f)) for f in fonts if (font == f).any()]
-    return CCA.fit(torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))
-
 def _projected(db: dict, cca: CCA) -> dict:
     "`db` with both views' embeddings projected on `cca` (weighted by canonical correlation)."
     return {**db, 'zs': cca.score(db['zs']), 'za': cca.audio(db['za'])}

@@ -11,10 +11,12 @@ from .core import *
 from .config import *
 from .snippets import SnippetIndex, slice_roll
 from .models import JointModel, embed
+from .recording import RECORDED
+from .cache import cqt_path, recorded_fonts
 
 # %% auto #0
 __all__ = ['CheckpointError', 'read_checkpoint', 'load_checkpoint', 'candidate_windows', 'window_pairs', 'embed_windows',
-           'check_window', 'EmbeddingIndex', 'CCA', 'window_rolls', 'RetrievalTranscriber']
+           'check_window', 'EmbeddingIndex', 'CCA', 'fit_cca', 'window_rolls', 'RetrievalTranscriber']
 
 # %% ../nbs/04b_retrieval.ipynb #7e000007
 class CheckpointError(ValueError):
@@ -123,6 +125,32 @@ class CCA:
         w = candidate_windows(index, n, seed)
         parts = [embed_windows(model, index, w[v::len(index.variants)], variant=v) for v in range(len(index.variants))]
         return cls.fit(torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))
+
+# %% ../nbs/04b_retrieval.ipynb #cca00005
+def fit_cca(model: JointModel, cfg: Config, n: int, audio: str = 'clean', *, seed: int = 1, midi_root=None, cache_root=None) -> CCA:
+    """Dorfer et al.'s CCA, fitted on up to `n` distinct training windows embedded by `model`: their audio from the clean renders
+    (the fonts in turn, `CCA.from_training`), or ('recorded') from their piece's recorded renders, its `recorded_renders` fonts in turn."""
+    check_setting('cca_audio', audio, 'str')
+    if audio == 'clean' and not cfg.data.clean_renders:
+        raise SettingsError("cca_audio 'clean' fits on the training pieces' clean renders, which clean_renders: false leaves unbuilt: "
+                            "use cca_audio 'recorded', the audio such a model trains on.")
+    ix = SnippetIndex.from_config(cfg.data, 'train', condition=RECORDED if audio == 'recorded' else None, midi_root=midi_root, cache_root=cache_root)
+    if audio == 'clean': return CCA.from_training(model, ix, n, seed)
+    fonts = tuple(dict.fromkeys(v[0] for v in ix.variants))
+    rec = {p: recorded_fonts(ix.pieces[p], fonts, cfg.data.recorded_renders) for p in np.unique(ix.piece_idx)}
+    missing = [ix.pieces[p] for p, fs in rec.items() for f in fs if not cqt_path(ix.pieces[p], f, 0, ix.root, RECORDED).exists()]
+    if missing: raise FileNotFoundError(
+        f"cca_audio 'recorded' fits the CCA on the training pieces' recorded renders; {len(missing)} of {sum(map(len, rec.values()))} are not "
+        f"in the cache at {ix.root} (e.g. {missing[0].path}). Build them (augment 'recording-rooms' with recorded_renders: "
+        f"{cfg.data.recorded_renders}; build_splits does), or use cca_audio 'clean'.")
+    w = candidate_windows(ix, n, seed)
+    turn = {p: 0 for p in rec}
+    font = []
+    for x in w:                                          # each window of a piece takes the piece's next recorded font
+        p = int(ix.piece_idx[x]); font.append(rec[p][turn[p] % len(rec[p])]); turn[p] += 1
+    font = np.array(font)
+    parts = [embed_windows(model, ix, w[font == f], variant=fonts.index(f)) for f in fonts if (font == f).any()]
+    return CCA.fit(torch.cat([p[0] for p in parts]), torch.cat([p[1] for p in parts]))
 
 # %% ../nbs/04b_retrieval.ipynb #c4b00002
 def window_rolls(index: SnippetIndex, windows) -> np.ndarray:

@@ -45,7 +45,8 @@ def batch_loss(model, loader, cfg: TrainConfig, max_batches: int = 20) -> float:
     return float(np.mean(losses)) if losses else float('nan')
 
 # %% ../nbs/04c_train.ipynb #54182e7e
-NEUTRAL_SETTINGS = (('train', 'epochs'), ('data', 'n_jobs'))   # may change between a run and its resumption
+NEUTRAL_SETTINGS = (('train', 'epochs'), ('data', 'n_jobs'), ('data', 'clean_renders'))   # may change between a run and its resumption
+# (clean_renders is allowed only where training reads no clean render of the training pieces: the same pairs either way)
 
 def save_checkpoint(path, model, cfg: Config, epoch: int, history: list, optimizer=None, scheduler=None, best=None):
     "Save model, optimiser, scheduler, history and the full config to `path`, atomically."
@@ -204,7 +205,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
                       both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5,
-                      recorded_renders=1, same_piece=1, lr_schedule='plateau',
+                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau',
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:

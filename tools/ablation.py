@@ -99,9 +99,9 @@ def condition_rows(f, conditions, seed=0):
 
 
 def condition_cca_rows(f, conditions, n, audios, seed=0):
-    "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.evaluate.fit_cca)."
+    "Validation metrics of checkpoint `f` on clean audio and under each condition, projected on CCAs fitted on `n` training pairs with each of `audios` (mmembed.retrieval.fit_cca)."
     from mmembed.retrieval import embed_windows
-    from mmembed.evaluate import fit_cca
+    from mmembed.retrieval import fit_cca
     from mmembed.metrics import retrieval_metrics
     from mmembed.loss import similarity
     model, cfg, wins, views = validation_views(f, conditions, seed)
@@ -122,7 +122,7 @@ def main(argv=None):
                     help="measure each run's best checkpoint under these recording conditions (mmembed.recording.CONDITIONS)")
     ap.add_argument('--cca-audio', nargs='+', default=[], metavar='AUDIO', choices=('clean', 'recorded'),
                     help="with --cca and --conditions: also each condition's rows through a CCA fitted on training pairs of this audio "
-                         "(clean renders, or each piece's recorded renders: mmembed.evaluate.fit_cca)")
+                         "(clean renders, or each piece's recorded renders: mmembed.retrieval.fit_cca)")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
