@@ -134,12 +134,16 @@ def gpu_train() -> str:
 def malloc_step() -> str:
     if not (HERE / 'results_malloc_step.json').exists(): return '(not measured yet: `python bench/malloc_step.py --out bench/results_malloc_step.json`)'
     r = load('results_malloc_step.json')
-    return '\n'.join([f"{r['cpus']} CPU cores, {r['threads']} threads, {r['steps']} steps a process, medians of {r['repeats']} processes in turns.", '',
-                      '| malloc | training step, loader included (pairs/s) | peak resident memory | loss after the last step |',
-                      '| --- | --- | --- | --- |',
-                      f"| glibc's defaults | {r['default_pairs_s']:.0f} | {r['default_max_rss_mb'] / 1024:.2f} GB | {r['runs']['default'][0]['loss']:.6f} |",
-                      f"| `keep_freed_memory()` | {r['keep_pairs_s']:.0f} ({r['ratio']:.2f}x) | {r['keep_max_rss_mb'] / 1024:.2f} GB | "
-                      f"{r['runs']['keep'][0]['loss']:.6f} ({'the same to the bit in every run' if r['same_loss'] else 'DIFFERS'}) |"])
+    label = {'default': "glibc's defaults", 'keep': '`keep_freed_memory()`',
+             'keep-nofill': '`keep_freed_memory()`, no fill of new tensors'}
+    out = [f"{r['cpus']} CPU cores, {r['threads']} threads, {r['steps']} steps a process, medians of {r['repeats']} processes in turns; "
+           f"the loss after the last step {'the same to the bit in every run' if r['same_loss'] else 'NOT the same in every run'}.", '',
+           '| mode | training step, loader included (pairs/s) | against the defaults | peak resident memory |', '| --- | --- | --- | --- |']
+    for m in r.get('modes', ['default', 'keep']):
+        k = m.replace('-', '_')
+        ratio = r.get(f'{k}_ratio', r['ratio'] if m == 'keep' else 1.0)
+        out.append(f"| {label[m]} | {r[f'{k}_pairs_s']:.0f} | {ratio:.2f}x | {r[f'{k}_max_rss_mb'] / 1024:.2f} GB |")
+    return '\n'.join(out)
 
 
 FIGURES = HERE.parent / 'figures'
