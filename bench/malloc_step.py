@@ -52,7 +52,7 @@ def main():
     ap.add_argument('--steps', type=int, default=40)
     ap.add_argument('--repeats', type=int, default=3)
     ap.add_argument('--out')
-    ap.add_argument('--modes', nargs='+', default=['default', 'keep'], choices=MODES)
+    ap.add_argument('--modes', nargs='+', default=list(MODES), choices=MODES)
     ap.add_argument('--one', choices=MODES, help=argparse.SUPPRESS)   # a child process's single timing
     a = ap.parse_args()
     if a.one: print(json.dumps(one(a.params, a.steps, a.one))); return

@@ -139,10 +139,9 @@ def malloc_step() -> str:
     out = [f"{r['cpus']} CPU cores, {r['threads']} threads, {r['steps']} steps a process, medians of {r['repeats']} processes in turns; "
            f"the loss after the last step {'the same to the bit in every run' if r['same_loss'] else 'NOT the same in every run'}.", '',
            '| mode | training step, loader included (pairs/s) | against the defaults | peak resident memory |', '| --- | --- | --- | --- |']
-    for m in r.get('modes', ['default', 'keep']):
+    for m in r['modes']:
         k = m.replace('-', '_')
-        ratio = r.get(f'{k}_ratio', r['ratio'] if m == 'keep' else 1.0)
-        out.append(f"| {label[m]} | {r[f'{k}_pairs_s']:.0f} | {ratio:.2f}x | {r[f'{k}_max_rss_mb'] / 1024:.2f} GB |")
+        out.append(f"| {label[m]} | {r[f'{k}_pairs_s']:.0f} | {r[f'{k}_ratio']:.2f}x | {r[f'{k}_max_rss_mb'] / 1024:.2f} GB |")
     return '\n'.join(out)
 
 
