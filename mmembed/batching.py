@@ -61,7 +61,7 @@ class PairDataset(Dataset):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
         check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
         check_setting('recorded_share', float(recorded_share), 'float')
-        self.index, self.augment, self.seed, self.draws, self.pitch_shift = index, augment, seed, 0, pitch_shift
+        self.index, self.augment, self.seed, self.pitch_shift = index, augment, seed, pitch_shift
         self.grid_jitter, self.recorded_share = float(grid_jitter), float(recorded_share)
         if augment == 'recording-rooms':          # each piece's recorded variants {font: variant}, the first drawn by the piece
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
@@ -73,13 +73,15 @@ class PairDataset(Dataset):
                 f"in the cache at {index.root} (e.g. {missing[0].path}). Build them: build_splits with augment 'recording-rooms' "
                 f"(make reproduce does), or build_cache(..., recorded={recorded_renders}).")
     def __len__(self): return len(self.index)
-    def grid_rng(self, k) -> np.random.Generator:
-        "The generator of the grid errors of item `k`'s current draw: its own, so the other draws stay as they were without it."
-        return np.random.default_rng([self.seed, int(k), self.draws, 1])
-    def __getitem__(self, k):
-        if self.augment != 'none' or self.pitch_shift or self.grid_jitter:   # seeded by the item and the draw, so two runs with the same workers agree
-            self.draws += 1; rng = np.random.default_rng([self.seed, int(k), self.draws])
-        grid = tuple(self.grid_rng(k).uniform(-self.grid_jitter, self.grid_jitter, 2)) if self.grid_jitter else (0.0, 0.0)
+    def grid_rng(self, k, draw: int = 0) -> np.random.Generator:
+        "The generator of the grid errors of item `k` served as the run's `draw`-th pair: its own, so the other draws stay as they were without it."
+        return np.random.default_rng([self.seed, int(k), int(draw), 1])
+    def __getitem__(self, item):
+        "`item`: an item `k`, or `(k, draw)` as `DistinctRollSampler` serves them, `draw` its place in the run's stream of pairs (a bare `k`: 0)."
+        k, draw = item if isinstance(item, tuple) else (item, 0)
+        # seeded by the item and its place in the run: the same pairs in one process or many, uninterrupted or resumed
+        rng = np.random.default_rng([self.seed, int(k), int(draw)])
+        grid = tuple(self.grid_rng(k, draw).uniform(-self.grid_jitter, self.grid_jitter, 2)) if self.grid_jitter else (0.0, 0.0)
         if self.augment == 'none': roll, C = self.index.pair(k, grid=grid)
         elif self.augment == 'recording':   # the first version, on the beat-resampled snippet
             roll, C = self.index.pair(k, grid=grid); C = augment_cqt(C, rng)
@@ -109,10 +111,11 @@ class DistinctRollSampler(Sampler):
         self.index, self.batch_size, self.seed, self.shuffle = index, batch_size, seed, shuffle
         self.max_windows, self.drop_last, self.epoch, self.same_piece = max_windows, drop_last, 0, same_piece
         self.rank, self.world = rank, world     # under DDP each process takes every world-th batch
+        self._served = {}                       # epoch -> items this process serves in it
         self.windows = np.arange(index.n_windows) if windows is None else np.asarray(windows)
     def set_epoch(self, epoch: int): self.epoch = epoch
-    def _batches(self):
-        rng = np.random.default_rng([self.seed, self.epoch])
+    def _batches(self, epoch=None):
+        rng = np.random.default_rng([self.seed, self.epoch if epoch is None else epoch])
         order = rng.permutation(self.windows) if self.shuffle else self.windows
         if self.max_windows: order = order[:self.max_windows]
         nv = len(self.index.variants)
@@ -131,9 +134,19 @@ class DistinctRollSampler(Sampler):
                 batch.append(int(ww) * nv + int(vv)); groups.add(g)
             if len(batch) == self.batch_size: yield batch; batch, groups = [], set()
         if batch and not self.drop_last: yield batch
+    def _mine(self, b: list) -> list: return b[self.rank::self.world][:len(b) // self.world] if self.world > 1 else b
+    def first_draw(self, epoch: int | None = None) -> int:
+        "How many items this process serves in epochs 1 to `epoch` - 1 (the sampler's epoch): the place in the run of `epoch`'s first pair, less one."
+        e = self.epoch if epoch is None else epoch
+        for x in range(1, e):
+            if x not in self._served: self._served[x] = sum(map(len, self._mine(list(self._batches(x)))))
+        return sum(self._served[x] for x in range(1, e))
     def __iter__(self):
-        b = list(self._batches())
-        return iter(b[self.rank::self.world][:len(b) // self.world] if self.world > 1 else b)
+        "Batches of `(item, draw)`, `draw` the item's place in the run's stream of pairs, from epoch 1 on: it seeds the item's augmentation (`PairDataset`)."
+        d, out = self.first_draw(), []
+        for b in self._mine(list(self._batches())):
+            out.append([(k, d + j + 1) for j, k in enumerate(b)]); d += len(b)
+        return iter(out)
     def __len__(self):
         n = min(len(self.windows), self.max_windows or len(self.windows))
         return (n // self.batch_size if self.drop_last else -(-n // self.batch_size)) // self.world
