@@ -143,8 +143,9 @@ class DistinctRollSampler(Sampler):
         return sum(self._served[x] for x in range(1, e))
     def __iter__(self):
         "Batches of `(item, draw)`, `draw` the item's place in the run's stream of pairs, from epoch 1 on: it seeds the item's augmentation (`PairDataset`)."
-        d, out = self.first_draw(), []
-        for b in self._mine(list(self._batches())):
+        d, out, mine = self.first_draw(), [], self._mine(list(self._batches()))
+        self._served[self.epoch] = sum(map(len, mine))     # an uninterrupted run counts each epoch once, as it serves it
+        for b in mine:
             out.append([(k, d + j + 1) for j, k in enumerate(b)]); d += len(b)
         return iter(out)
     def __len__(self):

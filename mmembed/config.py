@@ -63,9 +63,14 @@ class TrainConfig:
     select_on: str = 'valid_mrr'                          # model selection: 'valid_mrr', or the study's leak 'test_loss'
     n_valid: int = 500                                    # validation candidates (one per duplicate group)
     lr_patience: int = 2                                  # epochs without improvement tolerated: the next one halves the lr
-    lr_schedule: str = 'plateau'                          # 'plateau': halve the lr once lr_patience + 1 epochs in a row bring no improvement; 'cosine': anneal it to 0 over the run
+    lr_schedule: str = 'plateau'                          # 'plateau': halve the lr once lr_patience + 1 epochs in a row bring no improvement; 'cosine': anneal it to 0 over the run; 'step': halve it after each epoch of lr_drops
+    lr_drops: tuple = ()                                  # lr_schedule 'step': the epochs after which the lr is halved
     seed: int = 0                                         # seed of initialisation and sampling
     same_piece: int = 1                                   # > 1: a batch's windows in runs of this many from one piece (hard negatives)
+    def __post_init__(self):
+        if (self.lr_schedule == 'step') != bool(self.lr_drops):
+            raise SettingsError(f"lr_schedule 'step' halves the lr after the epochs of lr_drops, and only it reads them; got lr_schedule "
+                                f"{self.lr_schedule!r} with lr_drops {list(self.lr_drops)}. Set both (e.g. lr_schedule: step, lr_drops: [8, 10]) or neither.")
 
 @dataclass
 class Config:
@@ -115,14 +120,14 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'max_windows': (1, None), 'margin': (0.0, 2.0), 'temperature': (1e-4, 10.0), 'n_valid': (2, None),
            'lr_patience': (0, None), 'same_piece': (1, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
-           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine'),
+           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine', 'step'), 'lr_drops': (1, None),
            'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None), 'cca_audio': ('clean', 'recorded'),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
            'eval_seconds': (1.0, None), 'pitch_shift': (0, 12), 'grid_jitter': (0.0, 0.5),
            'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None)}
-_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int,
+_ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int, 'lr_drops': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed
 

@@ -130,7 +130,8 @@ def plot_history(history: list, path=None, title: str = ''):
     return fig
 
 def lr_scheduler(opt, t_cfg: TrainConfig, steps_per_epoch: int):
-    "`t_cfg.lr_schedule`'s scheduler: 'plateau' (stepped each epoch with the selection score) or 'cosine' (stepped each batch, to 0 at the run's last)."
+    "`t_cfg.lr_schedule`'s scheduler: 'plateau' (stepped each epoch with the selection score), 'cosine' (stepped each batch, to 0 at the run's last) or 'step' (stepped each epoch: halved after each of `lr_drops`)."
+    if t_cfg.lr_schedule == 'step': return torch.optim.lr_scheduler.MultiStepLR(opt, sorted(t_cfg.lr_drops), gamma=0.5)
     if t_cfg.lr_schedule == 'cosine':
         total = max(1, t_cfg.epochs * steps_per_epoch)
         return torch.optim.lr_scheduler.LambdaLR(opt, partial(_cosine, total=total))
@@ -187,6 +188,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
         test_loss = batch_loss(model, test_loader, t_cfg) if test_loader else float('nan')
         score = val['MRR'] if maximise else test_loss
         if t_cfg.lr_schedule == 'plateau': sched.step(score)
+        elif t_cfg.lr_schedule == 'step': sched.step()
         row = {'epoch': epoch, 'train_loss': float(np.mean(losses)), 'valid_r1': val['R@1'], 'valid_r10': val['R@10'],
                'valid_mrr': val['MRR'], 'valid_mr': val['MR'], 'valid_n': val['n'], 'test_loss': test_loss,
                'lr': opt.param_groups[0]['lr'], 'seconds': time.time() - t0, 'pairs': len(losses) * t_cfg.batch_size * world}
@@ -205,7 +207,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
                       both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5,
-                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau',
+                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau', lr_drops=[],
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:
