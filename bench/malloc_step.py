@@ -72,7 +72,6 @@ def main():
         k = m.replace('-', '_')
         res[f'{k}_pairs_s'] = med[m]; res[f'{k}_max_rss_mb'] = median(x['max_rss_mb'] for x in runs[m])
         if 'default' in med: res[f'{k}_ratio'] = med[m] / med['default']
-    if 'keep' in med and 'default' in med: res['ratio'] = med['keep'] / med['default']
     print(f"{a.params}: " + ', '.join(f"{m} {med[m]:.0f} pairs/s ({res[m.replace('-', '_') + '_max_rss_mb']:.0f} MB)" for m in a.modes)
           + f" (medians of {a.repeats}); the same loss in every run: {same}")
     if a.out: Path(a.out).write_text(json.dumps(res, indent=1) + '\n')

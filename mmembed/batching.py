@@ -80,7 +80,7 @@ class PairDataset(Dataset):
         "`item`: an item `k`, or `(k, draw)` as `DistinctRollSampler` serves them, `draw` its place in the run's stream of pairs (a bare `k`: 0)."
         k, draw = item if isinstance(item, tuple) else (item, 0)
         # seeded by the item and its place in the run: the same pairs in one process or many, uninterrupted or resumed
-        rng = np.random.default_rng([self.seed, int(k), int(draw)])
+        rng = np.random.default_rng([self.seed, int(k), int(draw)]) if self.augment != 'none' or self.pitch_shift else None
         grid = tuple(self.grid_rng(k, draw).uniform(-self.grid_jitter, self.grid_jitter, 2)) if self.grid_jitter else (0.0, 0.0)
         if self.augment == 'none': roll, C = self.index.pair(k, grid=grid)
         elif self.augment == 'recording':   # the first version, on the beat-resampled snippet
@@ -134,16 +134,19 @@ class DistinctRollSampler(Sampler):
                 batch.append(int(ww) * nv + int(vv)); groups.add(g)
             if len(batch) == self.batch_size: yield batch; batch, groups = [], set()
         if batch and not self.drop_last: yield batch
-    def _mine(self, b: list) -> list: return b[self.rank::self.world][:len(b) // self.world] if self.world > 1 else b
+    def _mine(self, epoch=None) -> list:
+        "The batches of `epoch` (the sampler's) that this process serves: under DDP every world-th."
+        b = list(self._batches(epoch))
+        return b[self.rank::self.world][:len(b) // self.world] if self.world > 1 else b
     def first_draw(self, epoch: int | None = None) -> int:
         "How many items this process serves in epochs 1 to `epoch` - 1 (the sampler's epoch): the place in the run of `epoch`'s first pair, less one."
         e = self.epoch if epoch is None else epoch
         for x in range(1, e):
-            if x not in self._served: self._served[x] = sum(map(len, self._mine(list(self._batches(x)))))
+            if x not in self._served: self._served[x] = sum(map(len, self._mine(x)))
         return sum(self._served[x] for x in range(1, e))
     def __iter__(self):
         "Batches of `(item, draw)`, `draw` the item's place in the run's stream of pairs, from epoch 1 on: it seeds the item's augmentation (`PairDataset`)."
-        d, out, mine = self.first_draw(), [], self._mine(list(self._batches()))
+        d, out, mine = self.first_draw(), [], self._mine()
         self._served[self.epoch] = sum(map(len, mine))     # an uninterrupted run counts each epoch once, as it serves it
         for b in mine:
             out.append([(k, d + j + 1) for j, k in enumerate(b)]); d += len(b)
