@@ -22,18 +22,21 @@ from .audio import RenderError, render_audio, cqt, LOG_GAMMA, render_tmp_dirs, r
 from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
 
 # %% auto #0
-__all__ = ['CACHE_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_fonts', 'cqt_path', 'roll_path',
-           'beats_path', 'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache', 'build_splits']
+__all__ = ['CACHE_VERSION', 'CQT_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_fonts', 'cqt_path',
+           'roll_path', 'beats_path', 'save_atomic', 'load_cached', 'remove_stale_tmp', 'BuildReport', 'build_cache',
+           'build_splits']
 
 # %% ../nbs/01c_cache.ipynb #3e24ef7b
 CACHE_VERSION = 2   # bump when the code that computes a cached array changes (the font identity sits in the folder name)
+CQT_VERSION = 2     # bump when only the code that computes a CQT changes (rolls stay); 2: a render's level summed by
+                    # numpy in float64, not by OpenBLAS's float32 dot, whose CPU-dependent kernels differ in the last bits
 
 def _digest(*parts) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 def cqt_key() -> str:
     "Folder name fixing every parameter that shapes a CQT."
-    return 'cqt-' + _digest(CACHE_VERSION, SAMPLE_RATE, HOP, N_BINS, BINS_PER_OCTAVE, FMIN, LOG_GAMMA, 'float16')
+    return 'cqt-' + _digest(CACHE_VERSION, SAMPLE_RATE, HOP, N_BINS, BINS_PER_OCTAVE, FMIN, LOG_GAMMA, 'float16', CQT_VERSION)
 
 def roll_key(velocity=False, sustain=False) -> str:
     "Folder name fixing every parameter that shapes a roll."

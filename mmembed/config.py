@@ -65,6 +65,7 @@ class TrainConfig:
     lr_patience: int = 2                                  # epochs without improvement tolerated: the next one halves the lr
     lr_schedule: str = 'plateau'                          # 'plateau': halve the lr once lr_patience + 1 epochs in a row bring no improvement; 'cosine': anneal it to 0 over the run; 'step': halve it after each epoch of lr_drops
     lr_drops: tuple = ()                                  # lr_schedule 'step': the epochs after which the lr is halved
+    ema: float = 0.0                                      # > 0: validate, select and save a moving average of the weights with this decay per step
     seed: int = 0                                         # seed of initialisation and sampling
     same_piece: int = 1                                   # > 1: a batch's windows in runs of this many from one piece (hard negatives)
     def __post_init__(self):
@@ -120,7 +121,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'max_windows': (1, None), 'margin': (0.0, 2.0), 'temperature': (1e-4, 10.0), 'n_valid': (2, None),
            'lr_patience': (0, None), 'same_piece': (1, None), 'num_workers': (0, None), 'study_epochs': (0, None), 'study_max_windows': (1, None),
            'n_candidates': (2, None), 'excerpt': (1, None), 'transpositions': (-12, 12), 'channels': (1, None),
-           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine', 'step'), 'lr_drops': (1, None),
+           'split': ('composer', 'poliner_ellis'), 'loss': ('hinge', 'infonce'), 'select_on': ('valid_mrr', 'test_loss'), 'lr_schedule': ('plateau', 'cosine', 'step'), 'lr_drops': (1, None), 'ema': (0.0, 0.99999),
            'db_split': ('train', 'valid', 'test'), 'augment': AUGMENTS, 'vae_augment': AUGMENTS, 'extra_sizes': (2, None), 'cca_pairs': (0, None), 'cca_audio': ('clean', 'recorded'),
            'latent_dim': (2, 4096), 'latent_dims': (2, 4096), 'beta': (0.0, 1000.0), 'match_weight': (0.0, 10000.0),
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),

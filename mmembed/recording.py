@@ -58,7 +58,7 @@ def room_impulse(rt60: float, sr: int = SAMPLE_RATE, seed: int = 0) -> np.ndarra
     n = max(int(1.5 * rt60 * sr), 2)
     t = np.arange(n) / sr
     h = np.random.default_rng(seed).standard_normal(n) * np.exp(-6.9078 * t / rt60)
-    h[0] = 0; h *= 1 / np.sqrt(np.dot(h, h)); h[0] = 1.0
+    h[0] = 0; h *= 1 / np.sqrt(np.sum(h * h)); h[0] = 1.0        # numpy's sum, not BLAS's dot: the same on every CPU
     return h.astype(np.float32)
 
 def pink_noise(n: int, seed: int = 0) -> np.ndarray:

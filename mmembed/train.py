@@ -11,6 +11,7 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel as DDP
+from torch.optim.swa_utils import AveragedModel
 from tqdm.auto import tqdm
 from .core import *
 from .config import *
@@ -24,7 +25,7 @@ from .retrieval import CheckpointError, candidate_windows, embed_windows, read_c
 
 # %% auto #0
 __all__ = ['NEUTRAL_SETTINGS', 'STUDY_SETTINGS', 'validate', 'batch_loss', 'save_checkpoint', 'record_epoch', 'config_diff',
-           'plot_history', 'lr_scheduler', 'train_loader', 'train', 'study_config', 'run_profile', 'main']
+           'plot_history', 'lr_scheduler', 'ema_update', 'train_loader', 'train', 'study_config', 'run_profile', 'main']
 
 # %% ../nbs/04c_train.ipynb #12b55b9b
 def validate(model: JointModel, index: SnippetIndex, windows) -> dict:
@@ -48,23 +49,26 @@ def batch_loss(model, loader, cfg: TrainConfig, max_batches: int = 20) -> float:
 NEUTRAL_SETTINGS = (('train', 'epochs'), ('data', 'n_jobs'), ('data', 'clean_renders'))   # may change between a run and its resumption
 # (clean_renders is allowed only where training reads no clean render of the training pieces: the same pairs either way)
 
-def save_checkpoint(path, model, cfg: Config, epoch: int, history: list, optimizer=None, scheduler=None, best=None):
-    "Save model, optimiser, scheduler, history and the full config to `path`, atomically."
+def save_checkpoint(path, model, cfg: Config, epoch: int, history: list, optimizer=None, scheduler=None, best=None, averaged=None):
+    """Save model, optimiser, scheduler, history and the full config to `path`, atomically. With `averaged` (an
+    `AveragedModel` of `model`, the `ema` setting), `model` holds the average, what validation and evaluation read, and
+    `trained` and `ema_updates` the weights the optimiser steps and the average's count of updates, to resume from."""
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     m = model.module if isinstance(model, DDP) else model
-    state = {'model': m.state_dict(), 'config': cfg.to_dict(), 'epoch': epoch, 'history': history, 'best': best,
-             'optimizer': optimizer.state_dict() if optimizer else None,
+    state = {'model': (averaged.module if averaged is not None else m).state_dict(), 'config': cfg.to_dict(), 'epoch': epoch,
+             'history': history, 'best': best, 'optimizer': optimizer.state_dict() if optimizer else None,
              'scheduler': scheduler.state_dict() if scheduler else None, 'version': 1}
+    if averaged is not None: state.update(trained=m.state_dict(), ema_updates=int(averaged.n_averaged))
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
         torch.save(state, tmp); os.replace(tmp, path)
     finally: tmp.unlink(missing_ok=True)
 
-def record_epoch(out_dir: Path, model, cfg, history: list, best: dict, improved: bool, optimizer=None, scheduler=None):
+def record_epoch(out_dir: Path, model, cfg, history: list, best: dict, improved: bool, optimizer=None, scheduler=None, averaged=None):
     "The end of an epoch: `best.pt` when it improved, `last.pt` (to resume from) and `log.csv` in `out_dir`."
     epoch = history[-1]['epoch']
-    if improved: save_checkpoint(out_dir / 'best.pt', model, cfg, epoch, history, best=best)
-    save_checkpoint(out_dir / 'last.pt', model, cfg, epoch, history, optimizer, scheduler, best)
+    if improved: save_checkpoint(out_dir / 'best.pt', model, cfg, epoch, history, best=best, averaged=averaged)
+    save_checkpoint(out_dir / 'last.pt', model, cfg, epoch, history, optimizer, scheduler, best, averaged)
     with open(out_dir / 'log.csv', 'w', newline='') as f:
         w = csv.DictWriter(f, fieldnames=list(history[-1]), lineterminator='\n'); w.writeheader(); w.writerows(history)
 
@@ -138,6 +142,17 @@ def lr_scheduler(opt, t_cfg: TrainConfig, steps_per_epoch: int):
     return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, 'max' if t_cfg.select_on == 'valid_mrr' else 'min', factor=0.5,
                                                       patience=t_cfg.lr_patience)
 
+def ema_update(decay: float):
+    """`AveragedModel`'s `multi_avg_fn` for a moving average that warms up: after n updates a step keeps
+    min(`decay`, (1 + n) / (10 + n)) of the average (TensorFlow's `ExponentialMovingAverage` with `num_updates`),
+    so the initial weights and the first epochs' fade from it early instead of weighing for thousands of steps."""
+    def update(averaged: list, current: list, n):
+        d = min(decay, (1 + int(n)) / (10 + int(n)))
+        if averaged[0].is_floating_point(): torch._foreach_lerp_(averaged, current, 1 - d)
+        else:
+            for a, c in zip(averaged, current): a.copy_(c)          # counters: batch norm's num_batches_tracked
+    return update
+
 def _cosine(step: int, total: int) -> float: return 0.5 * (1 + math.cos(math.pi * min(step, total) / total))
 
 def train_loader(cfg: Config, index: SnippetIndex, num_workers: int = 0, rank: int = 0, world: int = 1):
@@ -169,9 +184,14 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
     opt = torch.optim.Adam(model.parameters(), lr=t_cfg.lr)
     maximise = t_cfg.select_on == 'valid_mrr'
     sched = lr_scheduler(opt, t_cfg, len(loader))
+    # with ema, the moving average of the weights (batch-norm statistics included) is what is validated, selected and saved
+    ema = AveragedModel(model, multi_avg_fn=ema_update(t_cfg.ema), use_buffers=True) if t_cfg.ema else None
+    shown = ema.module if ema is not None else model
     history, best, start = [], None, 1
     if resumed is not None:
-        model.load_state_dict(resumed['model']); opt.load_state_dict(resumed['optimizer']); sched.load_state_dict(resumed['scheduler'])
+        model.load_state_dict(resumed['trained'] if ema is not None else resumed['model'])
+        if ema is not None: ema.module.load_state_dict(resumed['model']); ema.n_averaged.fill_(resumed['ema_updates'])
+        opt.load_state_dict(resumed['optimizer']); sched.load_state_dict(resumed['scheduler'])
         history, best, start = resumed['history'], resumed['best'], resumed['epoch'] + 1
     net = DDP(model) if world > 1 else model
     for epoch in range(start, t_cfg.epochs + 1):
@@ -182,10 +202,11 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
             zs, za = net(to_channels_last(b.x_score.to(device)), to_channels_last(b.x_wave.to(device)))
             l = pair_loss(za, zs[b.I.to(device)], t_cfg.loss, t_cfg.margin, t_cfg.temperature, t_cfg.both_directions)
             opt.zero_grad(set_to_none=True); l.backward(); opt.step()
+            if ema is not None: ema.update_parameters(model)
             if t_cfg.lr_schedule == 'cosine': sched.step()
             losses.append(l.item()); bar.set_postfix(loss=f'{np.mean(losses[-20:]):.3f}')
-        val = validate(model, valid_ix, valid_w)
-        test_loss = batch_loss(model, test_loader, t_cfg) if test_loader else float('nan')
+        val = validate(shown, valid_ix, valid_w)
+        test_loss = batch_loss(shown, test_loader, t_cfg) if test_loader else float('nan')
         score = val['MRR'] if maximise else test_loss
         if t_cfg.lr_schedule == 'plateau': sched.step(score)
         elif t_cfg.lr_schedule == 'step': sched.step()
@@ -196,7 +217,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
         improved = best is None or (score > best['score'] if maximise else score < best['score'])
         if improved: best = {**row, 'score': score}
         if rank == 0:
-            record_epoch(out_dir, model, cfg, history, best, improved, opt, sched)
+            record_epoch(out_dir, model, cfg, history, best, improved, opt, sched, averaged=ema)
             if progress: print(f"epoch {epoch}: loss {row['train_loss']:.4f}  valid R@1 {val['R@1']:.3f}  MRR {val['MRR']:.3f}  "
                                f"MR {val['MR']:.0f}  ({row['seconds']:.0f} s, {row['pairs'] / row['seconds']:.0f} pairs/s)", flush=True)
     if rank == 0 and history:
@@ -207,7 +228,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
                       both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5,
-                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau', lr_drops=[],
+                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau', lr_drops=[], ema=0.0,
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:
