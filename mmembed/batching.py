@@ -55,14 +55,16 @@ class PairDataset(Dataset):
     """Items of a `SnippetIndex` as tensors: (roll (1,128,w*24), cqt (1,128,w*43), label, item); `augment`: a random recording condition
     on each CQT; `pitch_shift`: a random transposition of each pair (`shift_pair`); `grid_jitter`: random errors of the audio window's ends, in beats;
     `recorded_share`: with 'recording-rooms', the share of untransposed pairs served from the piece's recorded render;
-    `recorded_renders`: in how many fonts each piece was recorded (a pair of a recorded font is served that font's recording)."""
+    `recorded_renders`: in how many fonts each piece was recorded (a pair of a recorded font is served that font's recording);
+    `cqt_noise`: with 'recording-rooms', the noise `augment_cqt` draws on top: 'flat' (its first version's floor) or 'pink'."""
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0,
-                 recorded_share: float = 0.5, recorded_renders: int = 1):
+                 recorded_share: float = 0.5, recorded_renders: int = 1, cqt_noise: str = 'flat'):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
+        if cqt_noise not in ('flat', 'pink'): raise ValueError(f"cqt_noise must be 'flat' or 'pink', got {cqt_noise!r}")
         check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
         check_setting('recorded_share', float(recorded_share), 'float')
         self.index, self.augment, self.seed, self.pitch_shift = index, augment, seed, pitch_shift
-        self.grid_jitter, self.recorded_share = float(grid_jitter), float(recorded_share)
+        self.grid_jitter, self.recorded_share, self.pink = float(grid_jitter), float(recorded_share), cqt_noise == 'pink'
         if augment == 'recording-rooms':          # each piece's recorded variants {font: variant}, the first drawn by the piece
             fonts = tuple(dict.fromkeys(v[0] for v in index.variants))
             self.recorded = {int(i): {f: (f, 0, RECORDED) for f in recorded_fonts(index.pieces[i], fonts, recorded_renders)}
@@ -89,7 +91,7 @@ class PairDataset(Dataset):
             s = self.index[k]
             vs = self.recorded[s.piece]          # the pair's own font's recording if it has one, else the piece's first
             rec = vs.get(s.soundfont, next(iter(vs.values()))) if s.transpose == 0 and rng.random() < self.recorded_share else None
-            roll, C = self.index.pair(k, variant=rec, grid=grid); C = augment_cqt(C, rng)
+            roll, C = self.index.pair(k, variant=rec, grid=grid); C = augment_cqt(C, rng, pink=self.pink)
         else: roll, C = self.index.pair(k, partial(augment_cqt, rng=rng, speckle=True), grid=grid)   # on the cache's frames, with context
         if self.pitch_shift:                  # drawn after the recording condition, whose draws stay as they were without it
             n = self.pitch_shift // SHIFT_SEMITONES; roll, C = shift_pair(roll, C, SHIFT_SEMITONES * int(rng.integers(-n, n + 1)))
@@ -169,8 +171,8 @@ def collate(items, seed: int = 0) -> Batch:
 def make_loader(index: SnippetIndex, batch_size: int = 32, seed: int = 0, shuffle: bool = True,
                 max_windows: int | None = None, num_workers: int = 0, drop_last: bool = True,
                 rank: int = 0, world: int = 1, augment: str = 'none', same_piece: int = 1, pitch_shift: int = 0,
-                grid_jitter: float = 0.0, recorded_share: float = 0.5, recorded_renders: int = 1) -> DataLoader:
+                grid_jitter: float = 0.0, recorded_share: float = 0.5, recorded_renders: int = 1, cqt_noise: str = 'flat') -> DataLoader:
     "A `DataLoader` of `Batch`es over `index` (call `loader.batch_sampler.set_epoch(e)` each epoch)."
     sampler = DistinctRollSampler(index, batch_size, seed, shuffle, max_windows, drop_last, rank=rank, world=world, same_piece=same_piece)
-    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter, recorded_share, recorded_renders), batch_sampler=sampler, num_workers=num_workers,
+    return DataLoader(PairDataset(index, augment, seed, pitch_shift, grid_jitter, recorded_share, recorded_renders, cqt_noise), batch_sampler=sampler, num_workers=num_workers,
                       collate_fn=partial(collate, seed=seed), persistent_workers=num_workers > 0)

@@ -37,6 +37,7 @@ class DataConfig:
     recorded_share: float = 0.5                           # augment 'recording-rooms': the share of training pairs taken from the piece's recorded render
     recorded_renders: int = 1                             # augment 'recording-rooms': in how many of the training fonts each piece is recorded (one room each)
     clean_renders: bool = True                            # the training split's clean renders; False only where nothing reads them (augment 'recording-rooms', recorded_share 1.0)
+    cqt_noise: str = 'flat'                               # augment 'recording-rooms': the noise drawn on each CQT, a floor flat across the bins or pink noise's (augment_cqt's pink)
     def __post_init__(self):
         if not self.clean_renders and (self.augment != 'recording-rooms' or self.recorded_share < 1.0):
             raise SettingsError(f"clean_renders: false builds no clean render of the training pieces, and augment {self.augment!r} with "
@@ -127,7 +128,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
            'eval_seconds': (1.0, None), 'pitch_shift': (0, 12), 'grid_jitter': (0.0, 0.5),
-           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None)}
+           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None), 'cqt_noise': ('flat', 'pink')}
 _ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int, 'lr_drops': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed
@@ -205,8 +206,9 @@ def parse_settings(d: dict, extra: dict = RUN_SETTINGS) -> tuple[Config, dict]:
     other = {k: check_setting(k, v, extra[k]) for k, v in d.items() if k in extra and k not in cfg_keys}
     return Config.from_dict(flat), other
 
-def load_profile(path) -> dict:
-    "The flat settings of a profile file (YAML), or a one-line `SettingsError` for a missing, empty or malformed file."
+def load_profile(path, _seen=()) -> dict:
+    """The flat settings of a profile file (YAML), or a one-line `SettingsError` for a missing, empty or malformed file.
+    A profile with `base: NAME` starts from the profile NAME.yaml beside it and sets only what differs."""
     import yaml
     p = Path(path)
     if not p.is_file():
@@ -216,7 +218,13 @@ def load_profile(path) -> dict:
     except yaml.YAMLError as e: raise SettingsError(f"Profile {p} is not valid YAML: {str(e).splitlines()[0]}") from None
     if d is None: raise SettingsError(f"Profile {p} is empty: it needs 'key: value' lines (see params/smoke.yaml)")
     if not isinstance(d, dict): raise SettingsError(f"Profile {p} must hold 'key: value' lines, not a {type(d).__name__}")
-    return d
+    if 'base' not in d: return d
+    base = d.pop('base')
+    if not isinstance(base, str) or not base.strip(): raise SettingsError(f"Profile {p}: 'base' must name a profile, as in 'base: default', got {base!r}")
+    q = p.parent / f"{base.strip()}.yaml"
+    if q.resolve() in _seen or q.resolve() == p.resolve():
+        raise SettingsError(f"Profile {p}: 'base: {base}' leads back to itself ({' -> '.join(s.name for s in (*_seen, p.resolve(), q.resolve()))})")
+    return {**load_profile(q, (*_seen, p.resolve())), **d}
 
 def parse_overrides(pairs) -> dict:
     "`['epochs=3', 'composers=[Mozart]']` as a dictionary (values read as YAML), or a `SettingsError` naming a malformed pair."

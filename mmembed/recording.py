@@ -125,10 +125,12 @@ def speckle_noise(shape, rng: np.random.Generator, frame_s: float = HOP / SAMPLE
     return z
 
 def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=None, snr_db=None, gain_db=None,
-                tilt=None, shift_bins=None, reverb_mix=None, speckle: bool = False, frame_s: float = HOP / SAMPLE_RATE) -> np.ndarray:
+                tilt=None, shift_bins=None, reverb_mix=None, speckle: bool = False, frame_s: float = HOP / SAMPLE_RATE,
+                pink: bool = False) -> np.ndarray:
     """A random recording condition on a log-CQT `L` (bins, frames) at `frame_s` seconds a frame; a value given fixes that
     transform (with `p` ignored for it). `speckle=False`: the first version (smooth tail, flat noise floor; `augment: recording`);
-    `speckle=True`: tail and noise with random phases, pink noise's 1/f spectrum (`augment: recording-speckle`)."""
+    `speckle=True`: tail and noise with random phases, pink noise's 1/f spectrum (`augment: recording-speckle`);
+    `pink=True`: the first version with the second's noise (`cqt_noise: pink`)."""
     from scipy.signal import lfilter
     M = np.expm1(np.asarray(L, np.float32)) / LOG_GAMMA
     draw = lambda v, lo, hi: v if v is not None else (rng.uniform(lo, hi) if rng.random() < p else None)
@@ -149,10 +151,13 @@ def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=No
         if speckle: X = X + np.sqrt(T).astype(np.float32) * speckle_noise(M.shape, rng, frame_s)      # random in phase
         else: M = np.sqrt(M.astype(np.float64) ** 2 + T).astype(np.float32)                           # added as power
     if snr is not None:
-        if speckle:                                       # pink noise: power per CQT bin falling as 1/f, random in phase
+        if speckle or pink:                               # pink noise: power per CQT bin falling as 1/f, random in phase
+            Y = X if speckle else M.astype(np.complex64)
             inv_f = 1 / cqt_frequencies()[:M.shape[0]]
-            P = float(np.mean(np.abs(X) ** 2)) / 10 ** (snr / 10) * inv_f / inv_f.mean()
-            X = X + np.sqrt(P).astype(np.float32)[:, None] * speckle_noise(M.shape, rng, frame_s)
+            P = float(np.mean(np.abs(Y) ** 2)) / 10 ** (snr / 10) * inv_f / inv_f.mean()
+            Y = Y + np.sqrt(P).astype(np.float32)[:, None] * speckle_noise(M.shape, rng, frame_s)
+            if speckle: X = Y
+            else: M = np.abs(Y).astype(np.float32)
         else:                                             # a floor of random power, flat across the bins
             P = float(np.mean(M.astype(np.float64) ** 2)) / 10 ** (snr / 10)
             M = np.sqrt(M ** 2 + P * rng.exponential(1.0, M.shape)).astype(np.float32)

@@ -160,7 +160,8 @@ def train_loader(cfg: Config, index: SnippetIndex, num_workers: int = 0, rank: i
     d, t = cfg.data, cfg.train
     return make_loader(index, t.batch_size, t.seed, True, t.max_windows, num_workers, rank=rank, world=world,
                        augment=d.augment, same_piece=t.same_piece, pitch_shift=d.pitch_shift,
-                       grid_jitter=d.grid_jitter, recorded_share=d.recorded_share, recorded_renders=d.recorded_renders)
+                       grid_jitter=d.grid_jitter, recorded_share=d.recorded_share, recorded_renders=d.recorded_renders,
+                       cqt_noise=d.cqt_noise)
 
 def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False, progress: bool = True, num_workers: int = 0,
           device=None, midi_root=None, cache_root=None) -> dict:
@@ -228,7 +229,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
                       both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5,
-                      recorded_renders=1, clean_renders=True, same_piece=1, lr_schedule='plateau', lr_drops=[], ema=0.0,
+                      recorded_renders=1, clean_renders=True, cqt_noise='flat', same_piece=1, lr_schedule='plateau', lr_drops=[], ema=0.0,
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:
