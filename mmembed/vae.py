@@ -198,7 +198,7 @@ def train_vae(data: DataConfig, cfg: VAEConfig, out_dir, *, overwrite: bool = Fa
     train_ix, valid_ix = index('train'), index('valid')
     loader = make_loader(train_ix, cfg.batch_size, cfg.seed, True, cfg.max_windows, num_workers, augment=data.augment,
                          pitch_shift=data.pitch_shift, grid_jitter=data.grid_jitter, recorded_share=data.recorded_share,
-                         recorded_renders=data.recorded_renders)
+                         recorded_renders=data.recorded_renders, cqt_noise=data.cqt_noise)
     if len(loader) == 0: raise ValueError(f"{train_ix} gives no full batch of {cfg.batch_size}: lower vae_batch_size or add data.")
     pw = cfg.pos_weight or balanced_pos_weight(active_fraction(train_ix, candidate_windows(train_ix, 2000, cfg.seed)))
     vw = candidate_windows(valid_ix, cfg.n_valid, seed=0)
