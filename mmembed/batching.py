@@ -60,8 +60,7 @@ class PairDataset(Dataset):
     def __init__(self, index: SnippetIndex, augment: str = 'none', seed: int = 0, pitch_shift: int = 0, grid_jitter: float = 0.0,
                  recorded_share: float = 0.5, recorded_renders: int = 1, cqt_noise: str = 'flat'):
         if augment not in AUGMENTS: raise ValueError(f"augment must be one of {AUGMENTS}, got {augment!r}")
-        if cqt_noise not in ('flat', 'pink'): raise ValueError(f"cqt_noise must be 'flat' or 'pink', got {cqt_noise!r}")
-        check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
+        check_setting('cqt_noise', cqt_noise, 'str'); check_setting('pitch_shift', pitch_shift, 'int'); check_setting('grid_jitter', float(grid_jitter), 'float')
         check_setting('recorded_share', float(recorded_share), 'float')
         self.index, self.augment, self.seed, self.pitch_shift = index, augment, seed, pitch_shift
         self.grid_jitter, self.recorded_share, self.pink = float(grid_jitter), float(recorded_share), cqt_noise == 'pink'

@@ -12,8 +12,8 @@ from .core import *
 from .instruments import *
 
 # %% auto #0
-__all__ = ['AUGMENTS', 'RUN_SETTINGS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'Config', 'SettingsError', 'config_keys',
-           'check_setting', 'parse_settings', 'load_profile', 'parse_overrides']
+__all__ = ['AUGMENTS', 'CQT_NOISES', 'RUN_SETTINGS', 'DataConfig', 'ModelConfig', 'TrainConfig', 'Config', 'SettingsError',
+           'config_keys', 'check_setting', 'parse_settings', 'load_profile', 'parse_overrides']
 
 # %% ../nbs/00b_config.ipynb #cadfa7de
 @dataclass
@@ -102,6 +102,7 @@ class SettingsError(ValueError):
     "A setting that is unknown, of the wrong type or out of range; the message names it and says what it expects."
 
 AUGMENTS = ('none', 'recording', 'recording-speckle', 'recording-rooms')   # the `augment` setting: augment_cqt's two versions; recorded renders
+CQT_NOISES = ('flat', 'pink')   # the `cqt_noise` setting: the noise augment_cqt draws on a recorded render's CQT
 
 RUN_SETTINGS = {   # settings of the notebooks and commands that are not part of a model's Config: name -> type
     'run_name': 'str', 'out_dir': 'str | None', 'publish': 'bool', 'num_workers': 'int', 'resume': 'bool',
@@ -128,7 +129,7 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
            'eval_seconds': (1.0, None), 'pitch_shift': (0, 12), 'grid_jitter': (0.0, 0.5),
-           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None), 'cqt_noise': ('flat', 'pink')}
+           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None), 'cqt_noise': CQT_NOISES}
 _ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int, 'lr_drops': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed
@@ -222,9 +223,10 @@ def load_profile(path, _seen=()) -> dict:
     base = d.pop('base')
     if not isinstance(base, str) or not base.strip(): raise SettingsError(f"Profile {p}: 'base' must name a profile, as in 'base: default', got {base!r}")
     q = p.parent / f"{base.strip()}.yaml"
-    if q.resolve() in _seen or q.resolve() == p.resolve():
-        raise SettingsError(f"Profile {p}: 'base: {base}' leads back to itself ({' -> '.join(s.name for s in (*_seen, p.resolve(), q.resolve()))})")
-    return {**load_profile(q, (*_seen, p.resolve())), **d}
+    seen = (*_seen, p.resolve())
+    if q.resolve() in seen:
+        raise SettingsError(f"Profile {p}: 'base: {base}' leads back to itself ({' -> '.join(s.name for s in (*seen, q.resolve()))})")
+    return {**load_profile(q, seen), **d}
 
 def parse_overrides(pairs) -> dict:
     "`['epochs=3', 'composers=[Mozart]']` as a dictionary (values read as YAML), or a `SettingsError` naming a malformed pair."
