@@ -38,6 +38,7 @@ class DataConfig:
     recorded_renders: int = 1                             # augment 'recording-rooms': in how many of the training fonts each piece is recorded (one room each)
     clean_renders: bool = True                            # the training split's clean renders; False only where nothing reads them (augment 'recording-rooms', recorded_share 1.0)
     cqt_noise: str = 'flat'                               # augment 'recording-rooms': the noise drawn on each CQT, a floor flat across the bins or pink noise's (augment_cqt's pink)
+    floor_percentile: float | None = None                 # a front end in training and evaluation: each CQT's steady noise floor (this percentile per bin) taken out
     def __post_init__(self):
         if not self.clean_renders and (self.augment != 'recording-rooms' or self.recorded_share < 1.0):
             raise SettingsError(f"clean_renders: false builds no clean render of the training pieces, and augment {self.augment!r} with "
@@ -129,7 +130,8 @@ _LIMITS = {'window': (1, 64), 'step': (1, None), 'max_pieces': (1, None), 'n_job
            'vae_lr': (0.0, 10.0), 'vae_batch_size': (2, None), 'vae_epochs': (1, None), 'vae_max_windows': (1, None),
            'knn': (1, 1000), 'method': ('vae', 'retrieval'), 'grid': ('beats', 'seconds'), 'eval_pieces': (1, None),
            'eval_seconds': (1.0, None), 'pitch_shift': (0, 12), 'grid_jitter': (0.0, 0.5),
-           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None), 'cqt_noise': CQT_NOISES}
+           'recorded_share': (0.0, 1.0), 'recorded_renders': (1, None), 'cqt_noise': CQT_NOISES,
+           'floor_percentile': (0.0, 100.0)}
 _ITEMS = {'composers': str, 'soundfonts': str, 'transpositions': int, 'channels': int, 'conditions': str, 'extra_sizes': int, 'lr_drops': int,
           'latent_dims': int}   # element types of tuples
 _STRICT_MIN = {'lr', 'temperature', 'vae_lr'}                      # ranges whose minimum itself is not allowed

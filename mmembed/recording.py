@@ -15,7 +15,8 @@ from .audio import render_audio, LOG_GAMMA
 
 # %% auto #0
 __all__ = ['CONDITIONS', 'RECORDED', 'ROOM_RT60', 'NOISE_SNR', 'CQT_Q', 'Condition', 'eq_gain', 'room_impulse', 'pink_noise',
-           'record', 'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise', 'augment_cqt']
+           'record', 'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise', 'augment_cqt',
+           'subtract_floor']
 
 # %% ../nbs/01bb_recording.ipynb #e11c2956
 @dataclass(frozen=True)
@@ -163,3 +164,17 @@ def augment_cqt(L: np.ndarray, rng: np.random.Generator, p: float = 0.5, rt60=No
             M = np.sqrt(M ** 2 + P * rng.exponential(1.0, M.shape)).astype(np.float32)
     if speckle: M = np.abs(X)
     return np.log1p(LOG_GAMMA * M).astype(np.float32)
+
+# %% ../nbs/01bb_recording.ipynb #fl000002
+def subtract_floor(L: np.ndarray, percentile: float = 10.0, scale: float = 1.0) -> np.ndarray:
+    """The log-CQT `L` (frames, bins) of one whole recording with its steady noise floor taken out: each bin's
+    `percentile`-th magnitude over the frames, times `scale`, subtracted from the bin's magnitudes (none below 0),
+    log-compressed again. float32, the shape of `L`."""
+    L = np.asarray(L)
+    if L.ndim != 2 or L.shape[1] != N_BINS or not len(L):
+        raise ValueError(f"subtract_floor needs the log-CQT of a recording, shape (frames, {N_BINS}) with frames > 0; got {L.shape}")
+    if not 0 <= percentile <= 100: raise ValueError(f"subtract_floor: percentile must be in [0, 100], got {percentile}")
+    M = np.expm1(L.astype(np.float32)) / LOG_GAMMA              # the magnitudes the cache's log compression came from
+    floor = np.percentile(M, percentile, axis=0).astype(np.float32)
+    M -= np.float32(scale) * floor
+    return np.log1p(LOG_GAMMA * np.maximum(M, 0, out=M), out=M)

@@ -13,6 +13,7 @@ from .instruments import *
 from .config import *
 from .corpus import select_pieces, split_variants
 from .cache import roll_path, beats_path, cqt_path, load_cached
+from .recording import subtract_floor
 
 # %% auto #0
 __all__ = ['beats_to_seconds', 'slice_roll', 'slice_cqt', 'shift_pair', 'alignment_contrast', 'Snippet', 'SnippetIndex',
@@ -92,11 +93,13 @@ class Snippet:
 class SnippetIndex:
     "Windows of `pieces` (piece, start, duplicate group) times the (soundfont, transposition[, condition]) variants."
     def __init__(self, pieces, *, window: int = 1, step: int = 2, soundfonts=TRAIN_SOUNDFONTS, transpositions=(0,),
-                 conditions=(None,), velocity: bool = False, sustain: bool = False, cache_root=None):
+                 conditions=(None,), velocity: bool = False, sustain: bool = False, cache_root=None, floor_percentile=None):
         self.pieces, self.window, self.step = list(pieces), window, step
+        self.floor_percentile = floor_percentile         # each CQT's steady noise floor taken out as it is opened (`subtract_floor`)
         self.variants = [(s, t) + ((c,) if c not in (None, 'clean') else ()) for s in soundfonts for t in transpositions for c in conditions]
         self.velocity, self.sustain, self.root = velocity, sustain, Path(cache_root or cache_dir())
         self._maps = {}                                  # open memory maps, so serving a pair opens no file
+        self._floored = {}                               # CQTs with their floor taken out, in memory: one per piece and variant served
         piece_idx, starts, hashes = [], [], []
         n = window * STEPS_PER_BEAT
         for i, p in enumerate(self.pieces):
@@ -116,14 +119,16 @@ class SnippetIndex:
         self.group = np.array([first.setdefault(h, k) for k, h in enumerate(hashes)], np.int64)
     @classmethod
     def from_config(cls, cfg: DataConfig, split: str, *, window: int | None = None, soundfonts=None, condition=None,
-                    midi_root=None, cache_root=None) -> SnippetIndex:
-        "The index of one split of a data config: its pieces and variants (`soundfonts` overrides the split's fonts; `condition`: a recording condition)."
+                    midi_root=None, cache_root=None, floor_percentile=None) -> SnippetIndex:
+        """The index of one split of a data config: its pieces and variants (`soundfonts` overrides the split's fonts; `condition`: a recording
+        condition; `floor_percentile`: serve every CQT with its noise floor taken out, `mmembed.recording.subtract_floor`; by default the config's)."""
         pieces = select_pieces(cfg, midi_root)[split]
         if not pieces: raise ValueError(f"The {split} split of this config has no pieces.")
         fonts, trans = split_variants(cfg, split)
         return cls(pieces, window=window or cfg.window, step=cfg.step, soundfonts=tuple(soundfonts or fonts),
                    transpositions=(0,) if soundfonts else trans, conditions=(condition,), velocity=cfg.velocity,
-                   sustain=cfg.sustain, cache_root=cache_root)
+                   sustain=cfg.sustain, cache_root=cache_root,
+                   floor_percentile=cfg.floor_percentile if floor_percentile is None else floor_percentile)
     def _open(self, key, path_fn, *check):
         a = self._maps.get(key)
         if a is None:
@@ -137,9 +142,12 @@ class SnippetIndex:
         return self._open(('roll', i), lambda: roll_path(self.pieces[i], self.velocity, self.sustain, self.root), np.uint8, 2)
     def beats(self, i): return self._open(('beats', i), lambda: beats_path(self.pieces[i], self.root), np.float64, 1)
     def cqt(self, i, soundfont, transpose, condition=None):
-        "Memory-mapped CQT of piece `i` for a variant (None if not built)."
-        return self._open(('cqt', i, soundfont, transpose, condition),
-                          lambda: cqt_path(self.pieces[i], soundfont, transpose, self.root, condition), np.float16, 2, N_BINS)
+        "Memory-mapped CQT of piece `i` for a variant (None if not built); with `floor_percentile`, its noise floor taken out, in memory."
+        key = ('cqt', i, soundfont, transpose, condition)
+        C = self._open(key, lambda: cqt_path(self.pieces[i], soundfont, transpose, self.root, condition), np.float16, 2, N_BINS)
+        if C is None or self.floor_percentile is None: return C
+        if key not in self._floored: self._floored[key] = subtract_floor(C, self.floor_percentile).astype(np.float16)
+        return self._floored[key]
     @property
     def n_windows(self) -> int: return len(self.starts)
     @property

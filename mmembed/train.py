@@ -229,7 +229,7 @@ def train(cfg: Config, out_dir, *, resume: bool = True, overwrite: bool = False,
 # %% ../nbs/04c_train.ipynb #c2378761
 STUDY_SETTINGS = dict(composers=['Mozart'], window=1, step=2, lr=1e-2, batch_size=32, loss='hinge', margin=0.7,
                       both_directions=False, transpositions=[0], augment='none', pitch_shift=0, grid_jitter=0.0, recorded_share=0.5,
-                      recorded_renders=1, clean_renders=True, cqt_noise='flat', same_piece=1, lr_schedule='plateau', lr_drops=[], ema=0.0,
+                      recorded_renders=1, clean_renders=True, cqt_noise='flat', floor_percentile=None, same_piece=1, lr_schedule='plateau', lr_drops=[], ema=0.0,
                       channels=list(ModelConfig().channels))   # Table 1's encoder, whatever width the profile's own model has
 
 def study_config(settings: dict) -> Config:

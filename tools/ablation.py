@@ -19,6 +19,10 @@ as a beat tracker's grid would cut it (`mmembed.retrieval.window_pairs`).
 under each named condition (`mmembed.recording.CONDITIONS`), built into the cache on first use as `05_evaluate` builds the
 test conditions: the gap to clean validation R@1 that the issue's target of 0.05 is about, without looking at the test split.
 
+`--floor Q ...` (with `--conditions`): the same rows again with every CQT's steady noise floor taken out at test time, estimated as
+the Q-th percentile of each bin over the piece (`mmembed.recording.subtract_floor`), for a model trained without it (the data
+setting `floor_percentile` trains with it).
+
 `--cca N`: Dorfer et al.'s refinement of the joint space, measured on each run's best checkpoint: CCA
 fitted on N training pairs (distinct windows, their training fonts in turn), both embeddings projected
 on it (all components equal, or each weighted by its canonical correlation), and the same validation
@@ -73,8 +77,9 @@ def grid_rows(f, j, seed=2):
     return m(None), m(errs)
 
 
-def validation_views(f, conditions, seed=0):
-    "Checkpoint `f`'s model and config, its validation windows, and the validation index of clean audio and of each recording condition (built if missing)."
+def validation_views(f, conditions, seed=0, floor=None):
+    """Checkpoint `f`'s model and config, its validation windows, and the validation index of clean audio and of each recording condition
+    (built if missing); `floor`: every CQT served with its noise floor taken out at this percentile (`mmembed.recording.subtract_floor`)."""
     from mmembed.retrieval import load_checkpoint, candidate_windows
     from mmembed.snippets import SnippetIndex
     from mmembed.corpus import select_pieces
@@ -82,19 +87,19 @@ def validation_views(f, conditions, seed=0):
     model, cfg, _ = load_checkpoint(f); model.eval()
     font = cfg.data.holdout_soundfont
     build_cache(select_pieces(cfg.data)['valid'], soundfonts=(font,), conditions=tuple(conditions), n_jobs=cfg.data.n_jobs)
-    va = SnippetIndex.from_config(cfg.data, 'valid')
+    va = SnippetIndex.from_config(cfg.data, 'valid', floor_percentile=floor)
     wins = candidate_windows(va, cfg.train.n_valid, seed=seed)          # the windows `train` validates on
     views = {'clean': va}
     for c in conditions:
-        cva = views[c] = SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c)
+        cva = views[c] = SnippetIndex.from_config(cfg.data, 'valid', soundfonts=(font,), condition=c, floor_percentile=floor)
         if not (len(cva.starts) == len(va.starts) and (cva.starts == va.starts).all()): raise RuntimeError(f"{c}: other windows than clean")
     return model, cfg, wins, views
 
 
-def condition_rows(f, conditions, seed=0):
+def condition_rows(f, conditions, seed=0, floor=None):
     "Validation metrics of checkpoint `f` on clean audio and under each recording condition (the same windows), building what is missing."
     from mmembed.train import validate
-    model, _, wins, views = validation_views(f, conditions, seed)
+    model, _, wins, views = validation_views(f, conditions, seed, floor)
     return {v: validate(model, ix, wins) for v, ix in views.items()}   # what `train` logs for the checkpoint, on each audio
 
 
@@ -123,6 +128,9 @@ def main(argv=None):
     ap.add_argument('--cca-audio', nargs='+', default=[], metavar='AUDIO', choices=('clean', 'recorded'),
                     help="with --cca and --conditions: also each condition's rows through a CCA fitted on training pairs of this audio "
                          "(clean renders, or each piece's recorded renders: mmembed.retrieval.fit_cca)")
+    ap.add_argument('--floor', nargs='+', type=float, default=[], metavar='PERCENTILE',
+                    help="with --conditions: also each condition's rows with every CQT's steady noise floor taken out, estimated "
+                         "as this percentile of each bin over the piece (mmembed.recording.subtract_floor), a test-time front end")
     ap.add_argument('--out', default=str(ROOT / 'figures' / 'ablation.md'))
     ap.add_argument('--note', action='append', default=[], help='a line for the notes under the table (repeatable)')
     ap.add_argument('--append', metavar='HEADING', help="keep the file's content and add these runs under this heading")
@@ -174,6 +182,17 @@ def main(argv=None):
                 lines.append(f"| {label} | best checkpoint, validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
                              f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
             print(*lines[-len(res):], sep='\n', flush=True)
+    if a.floor:
+        if not a.conditions: ap.error('--floor needs --conditions')
+        for label, f, cfg, hist, code in runs:
+            for q in a.floor:
+                res = condition_rows(best_of(f), a.conditions, floor=q)
+                for c, m in res.items():
+                    gap = '' if c == 'clean' else f" ({m['R@1'] - res['clean']['R@1']:+.3f} R@1 from clean)"
+                    lines.append(f"| {label} | best checkpoint, each CQT's noise floor (its {q:g}th percentile per bin over the piece) taken out; "
+                                 f"validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
+                                 f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+                print(*lines[-len(res):], sep='\n', flush=True)
     if a.cca_audio:
         if not (a.cca and a.conditions): ap.error('--cca-audio needs --cca N and --conditions')
         for label, f, cfg, hist, code in runs:
