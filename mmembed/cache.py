@@ -19,7 +19,7 @@ from .data import file_sha256
 from .corpus import Piece, select_pieces, split_variants, SPLITS
 from .midi import BadMidiError, read_midi, beat_times, piano_roll
 from .audio import RenderError, render_audio, cqt, LOG_GAMMA, render_tmp_dirs, remove_stale_renders
-from .recording import CONDITIONS, record, RECORDED, random_recording, _seed
+from .recording import CONDITIONS, record, RECORDED, random_recording, recorded_variant, _seed
 
 # %% auto #0
 __all__ = ['CACHE_VERSION', 'CQT_VERSION', 'cqt_key', 'roll_key', 'piece_sha', 'condition_of', 'recorded_fonts', 'cqt_path',
@@ -67,7 +67,7 @@ def recorded_fonts(piece: Piece, soundfonts, n: int = 1) -> tuple[str, ...]:
 def cqt_path(piece: Piece, soundfont, transpose=0, cache_root=None, condition=None) -> Path:
     "Where the CQT of `piece` played by `soundfont` (its preset and its file's identity), transposed, under a recording `condition`, is cached."
     sf, cond = get_soundfont(soundfont), condition_of(condition)
-    variant = f'{sf.name}-{sf.identity()}_t{transpose:+d}' + (f'_{RECORDED}' if condition == RECORDED else f'_{cond.key}' if cond else '')
+    variant = f'{sf.name}-{sf.identity()}_t{transpose:+d}' + (f'_{recorded_variant()}' if condition == RECORDED else f'_{cond.key}' if cond else '')
     return Path(cache_root or cache_dir()) / cqt_key() / variant / f'{piece.id}-{piece_sha(piece)}.npy'
 
 def roll_path(piece: Piece, velocity=False, sustain=False, cache_root=None) -> Path:

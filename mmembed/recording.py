@@ -4,7 +4,7 @@
 
 # %% ../nbs/01bb_recording.ipynb #re000002
 from __future__ import annotations
-import hashlib
+import hashlib, json
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -14,9 +14,9 @@ from .core import *
 from .audio import render_audio, LOG_GAMMA
 
 # %% auto #0
-__all__ = ['CONDITIONS', 'RECORDED', 'ROOM_RT60', 'NOISE_SNR', 'CQT_Q', 'Condition', 'eq_gain', 'room_impulse', 'pink_noise',
-           'record', 'mp3_round_trip', 'render_condition', 'random_recording', 'speckle_noise', 'augment_cqt',
-           'subtract_floor']
+__all__ = ['CONDITIONS', 'RECORDED', 'ROOM_RT60', 'NOISE_SNR', 'NOISE_SHARE', 'CQT_Q', 'Condition', 'eq_gain', 'room_impulse',
+           'pink_noise', 'record', 'mp3_round_trip', 'render_condition', 'random_recording', 'recorded_variant',
+           'speckle_noise', 'augment_cqt', 'subtract_floor']
 
 # %% ../nbs/01bb_recording.ipynb #e11c2956
 @dataclass(frozen=True)
@@ -106,13 +106,20 @@ def render_condition(path, soundfont, cond: Condition, transpose: int = 0, seed=
 RECORDED = 'recorded'          # the cache variant of a training render recorded in its own random room, with noise
 ROOM_RT60 = (0.2, 1.6)         # s: a training render's room (the test rooms: 0.4, 0.8 and 1.2 s)
 NOISE_SNR = (5.0, 30.0)        # dB: its noise (the test noise: 10 and 20 dB)
+NOISE_SHARE = 0.75             # the share of training renders recorded with noise
 
-def random_recording(seed, p_noise: float = 0.75) -> Condition:
-    "The recording of one training render, drawn from `seed` (any hashable: the piece and the font): a room, and noise with probability `p_noise`."
+def random_recording(seed, p_noise: float | None = None) -> Condition:
+    """The recording of one training render, drawn from `seed` (any hashable: the piece and the font): a room, and noise with
+    probability `p_noise` (default `NOISE_SHARE`)."""
     rng = np.random.default_rng(_seed(('recording', seed)))
     rt60 = round(float(rng.uniform(*ROOM_RT60)), 2)
-    snr = round(float(rng.uniform(*NOISE_SNR)), 1) if rng.random() < p_noise else None
+    snr = round(float(rng.uniform(*NOISE_SNR)), 1) if rng.random() < (NOISE_SHARE if p_noise is None else p_noise) else None
     return Condition(reverb_rt60=rt60, snr_db=snr)
+
+def recorded_variant() -> str:
+    """The cache's name for the recorded training renders: `RECORDED` and a digest of the ranges their recordings are drawn from
+    (`ROOM_RT60`, `NOISE_SNR`, `NOISE_SHARE`), so that other ranges build other renders instead of reading stale ones."""
+    return f"{RECORDED}-{hashlib.sha1(json.dumps([ROOM_RT60, NOISE_SNR, NOISE_SHARE]).encode()).hexdigest()[:6]}"
 
 # %% ../nbs/01bb_recording.ipynb #4488b450
 CQT_Q = 1 / (2 ** (1 / BINS_PER_OCTAVE) - 1)    # librosa's filter_scale 1: bin k's filter lasts CQT_Q / f_k seconds
