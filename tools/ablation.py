@@ -118,6 +118,13 @@ def condition_cca_rows(f, conditions, n, audios, seed=0):
     return out
 
 
+def condition_line(label, how, c, m, clean_r1):
+    "A table row of one validation audio `c` (metrics `m`, its R@1 gap to `clean_r1`), the checkpoint measured as `how` says."
+    gap = '' if c == 'clean' else f" ({m['R@1'] - clean_r1:+.3f} R@1 from clean)"
+    return (f"| {label} | {how}validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
+            f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap.add_argument('runs', nargs='+', help='RUN[=LABEL[=LEVER]]: a run folder or checkpoint, a label, and what differs in code')
@@ -177,31 +184,22 @@ def main(argv=None):
     if a.conditions:
         for label, f, cfg, hist, code in runs:
             res = condition_rows(best_of(f), a.conditions)
-            for c, m in res.items():
-                gap = '' if c == 'clean' else f" ({m['R@1'] - res['clean']['R@1']:+.3f} R@1 from clean)"
-                lines.append(f"| {label} | best checkpoint, validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
-                             f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+            lines += [condition_line(label, 'best checkpoint, ', c, m, res['clean']['R@1']) for c, m in res.items()]
             print(*lines[-len(res):], sep='\n', flush=True)
     if a.floor:
         if not a.conditions: ap.error('--floor needs --conditions')
         for label, f, cfg, hist, code in runs:
             for q in a.floor:
                 res = condition_rows(best_of(f), a.conditions, floor=q)
-                for c, m in res.items():
-                    gap = '' if c == 'clean' else f" ({m['R@1'] - res['clean']['R@1']:+.3f} R@1 from clean)"
-                    lines.append(f"| {label} | best checkpoint, each CQT's noise floor (its {q:g}th percentile per bin over the piece) taken out; "
-                                 f"validation audio {'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | "
-                                 f"{m['R@1']:.3f} | {m['MRR']:.3f} | {m['MR']:.0f} | — | — |")
+                how = f"best checkpoint, each CQT's noise floor (its {q:g}th percentile per bin over the piece) taken out; "
+                lines += [condition_line(label, how, c, m, res['clean']['R@1']) for c, m in res.items()]
                 print(*lines[-len(res):], sep='\n', flush=True)
     if a.cca_audio:
         if not (a.cca and a.conditions): ap.error('--cca-audio needs --cca N and --conditions')
         for label, f, cfg, hist, code in runs:
             res = condition_cca_rows(best_of(f), a.conditions, a.cca, a.cca_audio)
-            for (audio, c), m in res.items():
-                gap = '' if c == 'clean' else f" ({m['R@1'] - res[audio, 'clean']['R@1']:+.3f} R@1 from clean)"
-                lines.append(f"| {label} | best checkpoint + CCA fitted on {a.cca:,} training pairs, {audio} audio; validation audio "
-                             f"{'clean' if c == 'clean' else 'recorded as ' + c}{gap} | best | — | {m['R@1']:.3f} | {m['MRR']:.3f} | "
-                             f"{m['MR']:.0f} | — | — |")
+            lines += [condition_line(label, f"best checkpoint + CCA fitted on {a.cca:,} training pairs, {audio} audio; ", c, m,
+                                     res[audio, 'clean']['R@1']) for (audio, c), m in res.items()]
             print(*lines[-len(res):], sep='\n', flush=True)
     n = {h.get('valid_n') for _, _, _, hist, _ in runs for h in hist}
     lines += ['', f"Validation: audio→roll retrieval among {', '.join(map(str, sorted(n)))} candidates of the validation pieces, "
